@@ -1,0 +1,49 @@
+/**
+ * `@mp/multiprocessing`: Python's `multiprocessing`, made natively for Deno.
+ *
+ * Run functions in parallel children — Web Workers in this process or
+ * `deno run` subprocesses — with Python's names in TypeScript's camelCase,
+ * typed from end to end.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ *
+ * if (import.meta.main) {
+ *   const p = new mp.Process({ target: (n: number) => console.log(n * 2), args: [21] });
+ *   p.start();
+ *   await p.join();
+ *   console.log(p.exitcode); // 0
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export {
+  CancelledError,
+  type CrashInfo,
+  EmptyError,
+  EOFError,
+  FullError,
+  StateError,
+  TaskTimeoutError,
+  TimeoutError,
+  ValueError,
+  WorkerCrashedError,
+} from "./src/errors.ts";
+export { activeChildren, cpuCount, currentProcess, parentProcess } from "./src/context.ts";
+export type { ProcessInfo } from "./src/protocol.ts";
+export { Process, type ProcessOptions } from "./src/process.ts";
+export type { Backend } from "./src/spawn.ts";
+export type { Permissions } from "./src/permissions.ts";
+export {
+  type AnyFunction,
+  type ArgsOf,
+  type ResultOf,
+  type Target,
+  type TargetArgs,
+  type TargetResult,
+  type TaskRef,
+  tasks,
+} from "./src/target.ts";

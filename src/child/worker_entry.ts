@@ -1,0 +1,46 @@
+/**
+ * Entry point of a "worker" child: a module Web Worker.
+ *
+ * A worker that calls `Deno.exit(n)` or `self.close()`, or dies of an
+ * uncaught error, would vanish without telling its parent; this entry turns
+ * each of those into an `exit` message first.
+ *
+ * @module
+ */
+
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
+
+import type { ChildMessage, ParentMessage } from "../protocol.ts";
+import { ChildRuntime, reportUncaught } from "./runtime.ts";
+
+const realExit = Deno.exit;
+let ended = false;
+
+function end(code: number): never {
+  if (!ended) {
+    ended = true;
+    self.postMessage({ t: "exit", code } satisfies ChildMessage);
+  }
+  return realExit(code);
+}
+
+Deno.exit = (code?: number): never => end(code ?? Deno.exitCode);
+self.close = () => end(Deno.exitCode);
+
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  reportUncaught(event.error ?? event.message);
+  end(1);
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  reportUncaught(event.reason);
+  end(1);
+});
+
+const runtime = new ChildRuntime({
+  send: (message) => self.postMessage(message),
+  exit: (code) => end(code),
+});
+self.onmessage = (event: MessageEvent<ParentMessage>) => runtime.receive(event.data);

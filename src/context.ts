@@ -1,0 +1,123 @@
+/**
+ * Who this process is: `currentProcess()`, `parentProcess()`,
+ * `activeChildren()` and `cpuCount()`.
+ *
+ * The state lives on `globalThis` under a registered symbol, so every copy of
+ * the library loaded in one isolate (a task module importing it by another
+ * URL, say) sees the same identity.
+ *
+ * @module
+ */
+
+import type { Process } from "./process.ts";
+import type { ProcessInfo } from "./protocol.ts";
+
+interface ContextState {
+  self: ProcessInfo;
+  parent: ProcessInfo | null;
+  nextChild: number;
+  children: Set<Process>;
+}
+
+const KEY = Symbol.for("@mp/multiprocessing.context");
+
+function state(): ContextState {
+  const g = globalThis as unknown as Record<symbol, ContextState | undefined>;
+  let s = g[KEY];
+  if (s === undefined) {
+    s = {
+      self: { name: "MainProcess", pid: Deno.pid, ident: "main", daemon: false },
+      parent: null,
+      nextChild: 1,
+      children: new Set(),
+    };
+    g[KEY] = s;
+  }
+  return s;
+}
+
+/** Installs a child's identity; called once by the child runtime. */
+export function enterChild(self: ProcessInfo, parent: ProcessInfo): void {
+  const s = state();
+  s.self = { ...self, pid: Deno.pid };
+  s.parent = parent;
+}
+
+/** The next child identity: `"1"`, `"2"`, ... in the main program; `"1:1"` in child `"1"`. */
+export function nextChildIdent(): string {
+  const s = state();
+  const n = s.nextChild++;
+  return s.self.ident === "main" ? String(n) : `${s.self.ident}:${n}`;
+}
+
+/** Registers a started child until it ends. */
+export function trackChild(child: Process): void {
+  state().children.add(child);
+}
+
+/** Forgets a child that has ended. */
+export function untrackChild(child: Process): void {
+  state().children.delete(child);
+}
+
+/**
+ * The process this code runs in: `"MainProcess"` in the main program, the
+ * child's own name, ident and daemon flag inside a child.
+ *
+ * @returns A fresh `{ name, pid, ident, daemon }` object.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * console.log(mp.currentProcess().name); // "MainProcess"
+ * ```
+ */
+export function currentProcess(): ProcessInfo {
+  return { ...state().self };
+}
+
+/**
+ * The process that started this one, or `null` in the main program.
+ *
+ * @returns A fresh `{ name, pid, ident, daemon }` object, or `null`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * console.log(mp.parentProcess()); // null in the main program
+ * ```
+ */
+export function parentProcess(): ProcessInfo | null {
+  const parent = state().parent;
+  return parent === null ? null : { ...parent };
+}
+
+/**
+ * The children of this process that are still running, in start order.
+ *
+ * @returns The live `Process` objects started by this process.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * console.log(mp.activeChildren().length); // 0
+ * ```
+ */
+export function activeChildren(): Process[] {
+  return [...state().children].filter((c) => c.isAlive());
+}
+
+/**
+ * The number of logical CPUs, the default size of a pool.
+ *
+ * @returns `navigator.hardwareConcurrency`, at least 1.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * console.log(mp.cpuCount() >= 1); // true
+ * ```
+ */
+export function cpuCount(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}

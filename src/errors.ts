@@ -1,0 +1,215 @@
+/**
+ * The error classes of `@mp/multiprocessing`. Every one is a real class, so
+ * `instanceof` works, and each sets `name` to its class name.
+ *
+ * @module
+ */
+
+/**
+ * An object was used in a state that does not allow the call: a `Process`
+ * started twice, joined before it was started, or a pool used after `close()`.
+ *
+ * @example
+ * ```ts
+ * import { StateError } from "@mp/multiprocessing";
+ * const err = new StateError("Process is already started");
+ * console.log(err instanceof StateError, err.name); // true "StateError"
+ * ```
+ */
+export class StateError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StateError";
+  }
+}
+
+/**
+ * A value is of the right type but not acceptable, such as `taskDone()` called
+ * more times than items were put (Python's `ValueError`).
+ *
+ * @example
+ * ```ts
+ * import { ValueError } from "@mp/multiprocessing";
+ * console.log(new ValueError("taskDone() called too many times").name); // "ValueError"
+ * ```
+ */
+export class ValueError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ValueError";
+  }
+}
+
+/**
+ * A wait ran out of time (Python's `TimeoutError`). It only ends the waiting:
+ * whatever was awaited may still complete.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@mp/multiprocessing";
+ * console.log(new TimeoutError("Result not ready after 1000 ms").name); // "TimeoutError"
+ * ```
+ */
+export class TimeoutError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * A task ran longer than its `timeout`; the child running it was stopped.
+ * A subclass of {@linkcode TimeoutError}.
+ *
+ * @example
+ * ```ts
+ * import { TaskTimeoutError, TimeoutError } from "@mp/multiprocessing";
+ * const err = new TaskTimeoutError("Task ran longer than 200 ms");
+ * console.log(err instanceof TimeoutError); // true
+ * ```
+ */
+export class TaskTimeoutError extends TimeoutError {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TaskTimeoutError";
+  }
+}
+
+/**
+ * A `get` found no item in time (Python's `queue.Empty`).
+ *
+ * @example
+ * ```ts
+ * import { EmptyError } from "@mp/multiprocessing";
+ * console.log(new EmptyError("Queue is empty").name); // "EmptyError"
+ * ```
+ */
+export class EmptyError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "EmptyError";
+  }
+}
+
+/**
+ * A `put` found no room in time (Python's `queue.Full`).
+ *
+ * @example
+ * ```ts
+ * import { FullError } from "@mp/multiprocessing";
+ * console.log(new FullError("Queue is full").name); // "FullError"
+ * ```
+ */
+export class FullError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "FullError";
+  }
+}
+
+/**
+ * Nothing more can be read: the other end of a connection is closed and every
+ * message it sent has been read (Python's `EOFError`).
+ *
+ * @example
+ * ```ts
+ * import { EOFError } from "@mp/multiprocessing";
+ * console.log(new EOFError("Connection closed").name); // "EOFError"
+ * ```
+ */
+export class EOFError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "EOFError";
+  }
+}
+
+/** How a child ended, as carried by {@linkcode WorkerCrashedError}. */
+export interface CrashInfo {
+  /** The exit code, or `null` when the child was ended by a signal. */
+  exitCode: number | null;
+  /** The signal that ended the child (`"SIGKILL"`, ...), or `null`. */
+  signal: string | null;
+}
+
+/**
+ * A child died while it held work: it exited, crashed, ran out of memory or
+ * was killed. The work it held is rejected with this error; the pool that
+ * owned the child replaces it.
+ *
+ * @example
+ * ```ts
+ * import { WorkerCrashedError } from "@mp/multiprocessing";
+ * const err = new WorkerCrashedError("Worker exited with code 1 while running a task", {
+ *   exitCode: 1,
+ *   signal: null,
+ * });
+ * console.log(err.exitCode, err.signal); // 1 null
+ * ```
+ */
+export class WorkerCrashedError extends Error {
+  /** The child's exit code, or `null` when a signal ended it. */
+  readonly exitCode: number | null;
+  /** The signal that ended the child, or `null`. */
+  readonly signal: string | null;
+  /**
+   * @param message What happened and what to do about it.
+   * @param info How the child ended.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, info: CrashInfo, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "WorkerCrashedError";
+    this.exitCode = info.exitCode;
+    this.signal = info.signal;
+  }
+}
+
+/**
+ * Work was cancelled before it started, e.g. by
+ * `shutdown({ cancelFutures: true })`.
+ *
+ * @example
+ * ```ts
+ * import { CancelledError } from "@mp/multiprocessing";
+ * console.log(new CancelledError("Future was cancelled").name); // "CancelledError"
+ * ```
+ */
+export class CancelledError extends Error {
+  /**
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CancelledError";
+  }
+}

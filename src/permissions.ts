@@ -1,0 +1,174 @@
+/**
+ * What a child may do. By default a child inherits what the parent was
+ * granted; `permissions` narrows that and can never widen it.
+ *
+ * @module
+ */
+
+import { StateError } from "./errors.ts";
+
+/** Deno's permission descriptors by name, as `deno run --allow-<name>` flags. */
+const NAMES = ["read", "write", "net", "env", "sys", "run", "ffi", "import"] as const;
+type Name = typeof NAMES[number];
+
+/** Permission options for a child: Deno's own `PermissionOptions`. */
+export type Permissions = Deno.PermissionOptions;
+
+function descriptor(name: Name, value?: string): Deno.PermissionDescriptor {
+  switch (name) {
+    case "read":
+    case "write":
+    case "ffi":
+      return value === undefined ? { name } : { name, path: value };
+    case "net":
+    case "import":
+      return value === undefined ? { name } : { name, host: value } as Deno.PermissionDescriptor;
+    case "env":
+      return value === undefined ? { name } : { name, variable: value };
+    case "sys":
+      return value === undefined
+        ? { name }
+        : { name, kind: value as Deno.SysPermissionDescriptor["kind"] };
+    case "run":
+      return value === undefined ? { name } : { name, command: value };
+  }
+}
+
+function granted(name: Name, value?: string): boolean {
+  try {
+    return Deno.permissions.querySync(descriptor(name, value)).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+function valuesOf(setting: unknown): string[] {
+  return (setting as (string | URL)[]).map((v) => v instanceof URL ? v.pathname : String(v));
+}
+
+/**
+ * The `deno run` flags that give a subprocess child `permissions` (or the
+ * parent's own grants), plus read access to `modules` the child must import.
+ *
+ * @throws {Deno.errors.NotCapable} When `permissions` asks for something the
+ * parent does not have.
+ */
+export function subprocessFlags(
+  permissions: Permissions | undefined,
+  modules: readonly string[],
+): string[] {
+  const flags: string[] = [];
+  const setting = (name: Name): unknown => {
+    if (permissions === undefined || permissions === "inherit") return "inherit";
+    if (permissions === "none") return false;
+    return (permissions as Record<string, unknown>)[name] ?? false;
+  };
+  for (const name of NAMES) {
+    const value = setting(name);
+    if (value === "inherit") {
+      if (granted(name)) flags.push(`--allow-${name}`);
+    } else if (value === true) {
+      if (!granted(name)) throw notHeld(name);
+      flags.push(`--allow-${name}`);
+    } else if (Array.isArray(value) && value.length > 0) {
+      const values = valuesOf(value);
+      for (const v of values) if (!granted(name, v)) throw notHeld(name, v);
+      flags.push(`--allow-${name}=${values.join(",")}`);
+    }
+  }
+  const readAll = flags.includes("--allow-read");
+  const paths = modules.filter((m) => m.startsWith("file:")).map((m) => new URL(m).pathname)
+    .filter((p) => !readAll && granted("read", p));
+  if (paths.length > 0) {
+    const i = flags.findIndex((f) => f.startsWith("--allow-read="));
+    if (i === -1) flags.push(`--allow-read=${paths.join(",")}`);
+    else flags[i] += `,${paths.join(",")}`;
+  }
+  return flags;
+}
+
+function notHeld(name: Name, value?: string): Error {
+  const what = value === undefined ? `${name} access` : `${name} access to "${value}"`;
+  return new Deno.errors.NotCapable(
+    `A child cannot be given ${what}: this process does not have it. Grant it to the parent (--allow-${name}) or narrow the child's permissions`,
+  );
+}
+
+/**
+ * The `deno.permissions` option for a worker child, or `undefined` to
+ * inherit. Narrowing a worker's permissions needs Deno's
+ * `--unstable-worker-options`; without it Deno ends the whole process with no
+ * way to catch it, so this checks first.
+ *
+ * @throws {StateError} When the flag is missing or cannot be confirmed.
+ */
+export function workerPermissions(
+  permissions: Permissions | undefined,
+  modules: readonly string[],
+): Deno.PermissionOptionsObject | undefined {
+  if (permissions === undefined || permissions === "inherit") return undefined;
+  const state = workerOptionsState();
+  if (state !== "enabled") {
+    throw new StateError(
+      state === "disabled"
+        ? 'Narrowing the permissions of a "worker" child needs Deno\'s --unstable-worker-options flag: run with it (or add "unstable": ["worker-options"] to deno.json), or use backend: "subprocess"'
+        : 'Narrowing the permissions of a "worker" child needs Deno\'s --unstable-worker-options flag, and this program cannot confirm it is set (that needs --allow-all): run with --allow-all and the flag, or use backend: "subprocess"',
+    );
+  }
+  const out: Deno.PermissionOptionsObject = {};
+  for (const name of NAMES) {
+    const value = permissions === "none"
+      ? false
+      : (permissions as Record<string, unknown>)[name] ?? false;
+    (out as Record<string, unknown>)[name] = value;
+  }
+  const paths = modules.filter((m) => m.startsWith("file:")).map((m) => new URL(m).pathname);
+  if (paths.length > 0 && out.read !== true && out.read !== "inherit") {
+    out.read = [...(Array.isArray(out.read) ? out.read : []), ...paths];
+  }
+  return out;
+}
+
+let cachedWorkerOptions: "enabled" | "disabled" | "unknown" | undefined;
+
+function workerOptionsState(): "enabled" | "disabled" | "unknown" {
+  if (cachedWorkerOptions !== undefined) return cachedWorkerOptions;
+  let argv: string[];
+  try {
+    argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+  } catch {
+    return cachedWorkerOptions = "unknown";
+  }
+  if (argv.includes("--unstable-worker-options") || argv.includes("--unstable")) {
+    return cachedWorkerOptions = "enabled";
+  }
+  return cachedWorkerOptions = configEnablesWorkerOptions(argv) ? "enabled" : "disabled";
+}
+
+function configEnablesWorkerOptions(argv: string[]): boolean {
+  if (argv.includes("--no-config")) return false;
+  let path: string | undefined;
+  const at = argv.findIndex((a) => a === "--config" || a === "-c");
+  if (at !== -1) path = argv[at + 1];
+  const explicit = argv.find((a) => a.startsWith("--config="));
+  if (explicit) path = explicit.slice("--config=".length);
+  const candidates = path !== undefined ? [path] : configCandidates(Deno.cwd());
+  for (const candidate of candidates) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(candidate);
+    } catch {
+      continue;
+    }
+    return /"unstable"\s*:\s*\[[^\]]*"worker-options"/.test(text);
+  }
+  return false;
+}
+
+function configCandidates(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir;; d = d.slice(0, d.lastIndexOf("/")) || "/") {
+    out.push(`${d === "/" ? "" : d}/deno.json`, `${d === "/" ? "" : d}/deno.jsonc`);
+    if (d === "/") return out;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The one interface both transports implement. Backends differ below this
+ * line and nowhere else.
+ *
+ * @module
+ */
+
+import type { ChildMessage, ParentMessage } from "../protocol.ts";
+
+/** How a child ended. */
+export interface ExitStatus {
+  /** Exit code, or `null` when a signal ended the child. */
+  code: number | null;
+  /** Signal name (`"SIGTERM"`, `"SIGKILL"`, ...), or `null`. */
+  signal: string | null;
+}
+
+/** The two ways to stop a child from outside. */
+export type StopSignal = "SIGTERM" | "SIGKILL";
+
+/** A started child, seen from its parent. */
+export interface Channel {
+  /** OS process id of the child (the parent's own for a worker). */
+  readonly pid: number;
+  /** Settles once with how the child ended; never rejects. */
+  readonly exited: Promise<ExitStatus>;
+  /**
+   * Sends a message.
+   *
+   * @throws {DOMException} `DataCloneError` when the message cannot be cloned.
+   */
+  send(message: ParentMessage): void;
+  /** Receives every message from the child, in order. */
+  onMessage: (message: ChildMessage) => void;
+  /** Stops the child; `exited` then settles with the signal. */
+  kill(signal: StopSignal): void;
+  /** Lets the parent program end while this child runs (daemon children). */
+  unref(): void;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};
+
+/** Python's `exitcode`: the exit code, or minus the signal number. */
+export function exitcodeOf(status: ExitStatus): number {
+  if (status.code !== null) return status.code;
+  return -(SIGNAL_NUMBERS[status.signal ?? ""] ?? 1);
+}

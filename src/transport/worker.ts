@@ -1,0 +1,90 @@
+/**
+ * The "worker" transport: a child is a module Web Worker in this process and
+ * messages travel by `postMessage` (native structured clone).
+ *
+ * @module
+ */
+
+import type { ChildMessage, ParentMessage } from "../protocol.ts";
+import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
+
+const ENTRY = new URL("../child/worker_entry.ts", import.meta.url);
+
+/** Options for {@linkcode WorkerChannel}. */
+export interface WorkerChannelOptions {
+  /** Shown by Deno in the worker's uncaught-error messages. */
+  name: string;
+  /** Narrowed permissions; `undefined` inherits the parent's. */
+  permissions?: Deno.PermissionOptionsObject;
+}
+
+/*
+ * Deno keeps the parent alive while a Worker runs and offers no public
+ * `unref()`; its Worker class carries one private symbol-keyed method that
+ * adjusts the worker's ref count (the same one `node:worker_threads` uses).
+ */
+const REF_METHOD: symbol | undefined = Object.getOwnPropertySymbols(Worker.prototype).find(
+  (key) => {
+    const value = (Worker.prototype as unknown as Record<symbol, unknown>)[key];
+    return typeof value === "function" && value.length === 1 && /refCount/.test(String(value));
+  },
+);
+
+/** True when this Deno lets a worker be unref'd (needed for daemon workers). */
+export const canUnrefWorker: boolean = REF_METHOD !== undefined;
+
+/** A child running as a module Web Worker. */
+export class WorkerChannel implements Channel {
+  readonly pid: number = Deno.pid;
+  readonly exited: Promise<ExitStatus>;
+  onMessage: (message: ChildMessage) => void = () => {};
+  #worker: Worker;
+  #settle!: (status: ExitStatus) => void;
+  #done = false;
+
+  /** Starts the worker. */
+  constructor(options: WorkerChannelOptions) {
+    this.exited = new Promise((resolve) => (this.#settle = resolve));
+    const init: WorkerOptions & { deno?: { permissions: Deno.PermissionOptionsObject } } = {
+      type: "module",
+      name: options.name,
+    };
+    if (options.permissions !== undefined) init.deno = { permissions: options.permissions };
+    this.#worker = new Worker(ENTRY, init);
+    this.#worker.onmessage = (event: MessageEvent<ChildMessage>) => {
+      const message = event.data;
+      this.onMessage(message);
+      if (message.t === "exit") this.#finish({ code: message.code, signal: null });
+    };
+    // An unhandled worker error would otherwise end the whole parent process.
+    this.#worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      console.error(`Process ${options.name}: ${event.message}`);
+      this.#finish({ code: 1, signal: null });
+    };
+    this.#worker.onmessageerror = () => {
+      console.error(`Process ${options.name}: a message from the child could not be decoded`);
+      this.#finish({ code: 1, signal: null });
+    };
+  }
+
+  send(message: ParentMessage): void {
+    this.#worker.postMessage(message);
+  }
+
+  kill(signal: StopSignal): void {
+    this.#finish({ code: null, signal });
+  }
+
+  unref(): void {
+    if (REF_METHOD === undefined) return;
+    (this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[REF_METHOD](false);
+  }
+
+  #finish(status: ExitStatus): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#worker.terminate();
+    this.#settle(status);
+  }
+}
