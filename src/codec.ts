@@ -10,10 +10,18 @@
  *
  * Frames sent in the same turn of the event loop are packed into one write.
  *
+ * The V8 serializer is passed in rather than imported: loading `node:v8`
+ * costs a subprocess child ~3 ms of start-up, which a child whose messages are
+ * all JSON never has to pay.
+ *
  * @module
  */
 
-import { deserialize, serialize } from "node:v8";
+/** The two functions of `node:v8` the codec uses. */
+export interface V8Serializer {
+  serialize(value: unknown): Uint8Array;
+  deserialize(bytes: Uint8Array): unknown;
+}
 
 const TAG_JSON = 0;
 const TAG_V8 = 1;
@@ -82,17 +90,20 @@ function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
 /**
  * Encodes one message as a frame.
  *
+ * @param v8 The serializer for values JSON cannot carry; `null` when it is not
+ * loaded (then only JSON-safe messages can be encoded).
  * @throws {DOMException} `DataCloneError` when the value cannot be cloned.
  */
-export function encodeFrame(message: unknown): Uint8Array {
+export function encodeFrame(message: unknown, v8: V8Serializer | null): Uint8Array {
   let tag = TAG_JSON;
   let payload: Uint8Array;
   if (isJsonSafe(message)) {
     payload = encoder.encode(JSON.stringify(message));
   } else {
+    if (v8 === null) throw new Error("Encoding this message needs node:v8, which is not loaded");
     tag = TAG_V8;
     try {
-      payload = serialize(message);
+      payload = v8.serialize(message);
     } catch (error) {
       throw new DOMException(
         `Value could not be cloned: ${(error as Error).message}`,
@@ -107,10 +118,35 @@ export function encodeFrame(message: unknown): Uint8Array {
   return frame;
 }
 
-function decodePayload(tag: number, payload: Uint8Array): unknown {
-  if (tag === TAG_JSON) return JSON.parse(decoder.decode(payload));
-  if (tag === TAG_V8) return deserialize(payload);
-  throw new ProtocolError(`Unknown frame tag ${tag}; expected 0 (JSON) or 1 (V8)`);
+/** One frame cut from the stream, not yet decoded. */
+export interface RawFrame {
+  /** 0: JSON, 1: V8. */
+  tag: number;
+  payload: Uint8Array;
+}
+
+/** True when decoding `frame` needs the V8 serializer. */
+export function needsV8(frame: RawFrame): boolean {
+  return frame.tag === TAG_V8;
+}
+
+/**
+ * Decodes a frame's payload.
+ *
+ * @throws {ProtocolError} On an unknown tag or a payload that does not decode.
+ */
+export function decodeFrame(frame: RawFrame, v8: V8Serializer | null): unknown {
+  try {
+    if (frame.tag === TAG_JSON) return JSON.parse(decoder.decode(frame.payload));
+    if (frame.tag === TAG_V8 && v8 !== null) return v8.deserialize(frame.payload);
+  } catch (error) {
+    throw new ProtocolError(`Frame payload does not decode: ${(error as Error).message}`);
+  }
+  throw new ProtocolError(
+    frame.tag === TAG_V8
+      ? "Frame needs node:v8, which is not loaded"
+      : `Unknown frame tag ${frame.tag}; expected 0 (JSON) or 1 (V8)`,
+  );
 }
 
 /**
@@ -127,15 +163,14 @@ export class FrameDecoder {
   }
 
   /**
-   * Feeds bytes in; returns every message completed by them, in order.
+   * Feeds bytes in; returns every frame completed by them, in order.
    *
-   * @throws {ProtocolError} On an oversized frame, an unknown tag or a payload
-   * that does not decode.
+   * @throws {ProtocolError} On an oversized frame.
    */
-  push(chunk: Uint8Array): unknown[] {
+  push(chunk: Uint8Array): RawFrame[] {
     this.#chunks.push(chunk);
     this.#buffered += chunk.byteLength;
-    const out: unknown[] = [];
+    const out: RawFrame[] = [];
     while (this.#buffered >= HEADER) {
       const head = this.#peekHeader();
       const length = head.length;
@@ -146,12 +181,7 @@ export class FrameDecoder {
       }
       if (this.#buffered < HEADER + length) break;
       const frame = this.#take(HEADER + length);
-      try {
-        out.push(decodePayload(frame[4], frame.subarray(HEADER)));
-      } catch (error) {
-        if (error instanceof ProtocolError) throw error;
-        throw new ProtocolError(`Frame payload does not decode: ${(error as Error).message}`);
-      }
+      out.push({ tag: frame[4], payload: frame.subarray(HEADER) });
     }
     return out;
   }
@@ -205,10 +235,15 @@ export class FrameWriter {
   #pendingBytes = 0;
   #scheduled = false;
   #write: (bytes: Uint8Array) => void;
+  #v8: () => V8Serializer | null;
 
-  /** @param write Hands bytes to the underlying stream. */
-  constructor(write: (bytes: Uint8Array) => void) {
+  /**
+   * @param write Hands bytes to the underlying stream.
+   * @param v8 Returns the V8 serializer, or `null` while it is not loaded.
+   */
+  constructor(write: (bytes: Uint8Array) => void, v8: () => V8Serializer | null) {
     this.#write = write;
+    this.#v8 = v8;
   }
 
   /**
@@ -218,7 +253,7 @@ export class FrameWriter {
    * nothing is queued then.
    */
   send(message: unknown): void {
-    const frame = encodeFrame(message);
+    const frame = encodeFrame(message, this.#v8());
     this.#pending.push(frame);
     this.#pendingBytes += frame.byteLength;
     if (this.#pendingBytes >= BATCH_BYTES) this.flush();

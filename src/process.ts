@@ -226,6 +226,7 @@ export class Process<A extends unknown[] = unknown[]> {
       daemon: this.#daemon,
       permissions: this.#permissions,
       modules: this.#target?.kind === "export" ? [this.#target.module] : [],
+      duplex: false,
     });
     channel.send(message);
     this.#channel = channel;

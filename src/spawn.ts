@@ -23,6 +23,8 @@ export interface ChildSpec {
   permissions: Permissions | undefined;
   /** Module URLs the child will import (task references): granted read access. */
   modules: readonly string[];
+  /** Whether the child sends messages back (calls); a one-shot run does not. */
+  duplex: boolean;
 }
 
 /** Throws a `TypeError` unless `backend` names a backend. */
@@ -62,7 +64,7 @@ export function spawnChannel(spec: ChildSpec): Channel {
       ...configFlags(spec.modules),
       ...subprocessFlags(spec.permissions, spec.modules),
     ];
-    channel = new SubprocessChannel({ name: spec.name, flags });
+    channel = new SubprocessChannel({ name: spec.name, flags, duplex: spec.duplex });
   }
   if (spec.daemon) channel.unref();
   return channel;

@@ -1,34 +1,77 @@
 /**
  * Entry point of a "subprocess" child, run as `deno run ... subprocess_entry.ts`.
  *
- * Frames arrive and leave on fd 3, a socket shared with the parent only.
- * When it closes, the parent is gone (possibly SIGKILLed) and the child
- * exits at once, so no child outlives its parent.
+ * Frames from the parent arrive on stdin; when stdin ends the parent is gone
+ * (possibly SIGKILLed) and the child exits at once, so no child outlives its
+ * parent. Frames to the parent leave on fd 3, a socket shared with the parent
+ * only.
+ *
+ * Start-up is kept at the cost of a bare `deno run`: `node:net` (needed for
+ * fd 3, ~15 ms to load) and `node:v8` (~3 ms) are loaded only when a message
+ * needs them, so a `Process` whose run message is plain JSON never pays.
  *
  * @module
  */
 
-import { Socket } from "node:net";
-import { FrameDecoder, FrameWriter } from "../codec.ts";
+import type { Socket } from "node:net";
+import { decodeFrame, FrameDecoder, FrameWriter, needsV8, type V8Serializer } from "../codec.ts";
 import type { ParentMessage } from "../protocol.ts";
 import { ChildRuntime } from "./runtime.ts";
 
-const socket = new Socket({ fd: 3, readable: true, writable: true });
-const writer = new FrameWriter((bytes) => socket.write(bytes));
-const decoder = new FrameDecoder();
+const duplex = Deno.args[0] === "duplex";
+let v8: V8Serializer | null = null;
+let socket: Socket | null = null;
+let opening: Promise<Socket> | null = null;
+const backlog: Uint8Array[] = [];
+
+async function loadV8(): Promise<void> {
+  v8 ??= await import("node:v8");
+}
+
+function openSocket(): Promise<Socket> {
+  if (!duplex) throw new Error("This child was started without a channel back to its parent");
+  opening ??= import("node:net").then(({ Socket }) => {
+    const s = new Socket({ fd: 3, readable: false, writable: true });
+    s.on("error", () => Deno.exit(1));
+    for (const bytes of backlog.splice(0)) s.write(bytes);
+    socket = s;
+    return s;
+  });
+  return opening;
+}
+
+const writer = new FrameWriter((bytes) => {
+  if (socket !== null) socket.write(bytes);
+  else {
+    backlog.push(bytes);
+    openSocket();
+  }
+}, () => v8);
 
 const runtime = new ChildRuntime({
   send: (message) => writer.send(message),
-  exit: (code) => {
+  exit: async (code) => {
     writer.flush();
-    socket.end(() => Deno.exit(code));
+    if (opening === null) Deno.exit(code);
     // A parent that stopped reading must not keep this child alive.
     setTimeout(() => Deno.exit(code), 2000);
+    const s = await opening;
+    s.end(() => Deno.exit(code));
   },
 });
 
-socket.on("data", (chunk: Uint8Array) => {
-  for (const message of decoder.push(chunk)) runtime.receive(message as ParentMessage);
-});
-socket.on("end", () => Deno.exit(0));
-socket.on("error", () => Deno.exit(1));
+const decoder = new FrameDecoder();
+for (;;) {
+  // A fresh buffer per read: the decoder keeps views of unfinished frames.
+  const buffer = new Uint8Array(64 * 1024);
+  const n = await Deno.stdin.read(buffer);
+  if (n === null) break;
+  for (const frame of decoder.push(buffer.subarray(0, n))) {
+    if (needsV8(frame)) await loadV8();
+    const message = decodeFrame(frame, v8) as ParentMessage;
+    // Anything beyond a one-shot run may answer with values JSON cannot carry.
+    if (message.t !== "run") await Promise.all([loadV8(), openSocket()]);
+    runtime.receive(message);
+  }
+}
+Deno.exit(0);

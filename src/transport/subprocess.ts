@@ -1,19 +1,22 @@
 /**
  * The "subprocess" transport: a child is a `deno run` OS process.
  *
- * The child's stdin is `/dev/null` and its stdout and stderr are the
- * parent's own, untouched: whatever it prints (console, `Deno.stdout`, its own
- * children) reaches the parent's streams directly, in order. Protocol frames
- * travel on a separate socket pair handed to the child as fd 3, so no output
- * can ever corrupt them. The child exits when that socket closes, which is
- * how it follows a parent that dies, even by SIGKILL.
+ * The child's stdout and stderr are the parent's own, untouched: whatever it
+ * prints (console, `Deno.stdout`, its own children) reaches the parent's
+ * streams directly, in order, and can never reach the protocol. Frames to the
+ * child go down its stdin, a pipe only this parent holds: the child exits
+ * when it ends, which is how it follows a parent that dies, even by SIGKILL.
+ * Frames from the child come back on a socket handed to it as fd 3, created
+ * only for children that answer (`duplex`): the extra pipe costs ~1 ms of
+ * start-up that a one-shot `Process` child has no use for.
  *
  * @module
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
-import { FrameDecoder, FrameWriter } from "../codec.ts";
+import * as v8 from "node:v8";
+import { decodeFrame, FrameDecoder, FrameWriter, ProtocolError } from "../codec.ts";
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
@@ -28,6 +31,8 @@ export interface SubprocessChannelOptions {
   name: string;
   /** `deno run` flags: permissions, config. */
   flags: string[];
+  /** Whether the child sends messages back (needs the fd 3 socket). */
+  duplex: boolean;
 }
 
 /** A child running as its own `deno run` process. */
@@ -36,7 +41,7 @@ export class SubprocessChannel implements Channel {
   readonly exited: Promise<ExitStatus>;
   onMessage: (message: ChildMessage) => void = () => {};
   #child: ChildProcess;
-  #socket: Socket;
+  #socket: Socket | null;
   #writer: FrameWriter;
 
   /**
@@ -45,31 +50,37 @@ export class SubprocessChannel implements Channel {
    * @throws {Deno.errors.NotCapable} When this process may not run subprocesses.
    */
   constructor(options: SubprocessChannelOptions) {
-    this.#child = spawn(Deno.execPath(), ["run", ...options.flags, ENTRY], {
-      stdio: ["ignore", "inherit", "inherit", "pipe"],
+    const args = ["run", ...options.flags, ENTRY, options.duplex ? "duplex" : "oneway"];
+    this.#child = spawn(Deno.execPath(), args, {
+      stdio: options.duplex
+        ? ["pipe", "inherit", "inherit", "pipe"]
+        : ["pipe", "inherit", "inherit"],
     });
     this.pid = this.#child.pid ?? -1;
-    this.#socket = this.#child.stdio[3] as Socket;
-    this.#writer = new FrameWriter((bytes) => this.#socket.write(bytes));
-    const decoder = new FrameDecoder();
-    let socketClosed = false;
+    const stdin = this.#child.stdin!;
+    stdin.on("error", () => {});
+    this.#writer = new FrameWriter((bytes) => stdin.write(bytes), () => v8);
+    const socket = options.duplex ? this.#child.stdio[3] as Socket : null;
+    this.#socket = socket;
+    let socketClosed = socket === null;
     const closed = new Promise<void>((resolve) => {
-      this.#socket.on("close", () => {
+      socket?.on("close", () => {
         socketClosed = true;
         resolve();
       });
     });
-    this.#socket.on("error", () => {});
-    this.#socket.on("data", (chunk: Uint8Array) => {
-      let messages: unknown[];
+    const decoder = new FrameDecoder();
+    socket?.on("error", () => {});
+    socket?.on("data", (chunk: Uint8Array) => {
       try {
-        messages = decoder.push(chunk);
+        for (const frame of decoder.push(chunk)) {
+          this.onMessage(decodeFrame(frame, v8) as ChildMessage);
+        }
       } catch (error) {
-        console.error(`Process ${options.name}: ${(error as Error).message}; killing it`);
+        if (!(error instanceof ProtocolError)) throw error;
+        console.error(`Process ${options.name}: ${error.message}; killing it`);
         this.kill("SIGKILL");
-        return;
       }
-      for (const message of messages) this.onMessage(message as ChildMessage);
     });
     this.exited = new Promise((resolve) => {
       this.#child.on("exit", (code: number | null, signal: string | null) => {
@@ -101,6 +112,7 @@ export class SubprocessChannel implements Channel {
 
   unref(): void {
     this.#child.unref();
-    this.#socket.unref();
+    this.#socket?.unref();
+    (this.#child.stdin as unknown as Socket).unref?.();
   }
 }
