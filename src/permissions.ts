@@ -46,6 +46,13 @@ function valuesOf(setting: unknown): string[] {
   return (setting as (string | URL)[]).map((v) => v instanceof URL ? v.pathname : String(v));
 }
 
+/** The permission names `flags` grants nothing of: the child must not hold them. */
+export function deniedBy(flags: readonly string[]): string[] {
+  return NAMES.filter((name) =>
+    !flags.some((f) => f === `--allow-${name}` || f.startsWith(`--allow-${name}=`))
+  );
+}
+
 /**
  * The `deno run` flags that give a subprocess child `permissions` (or the
  * parent's own grants), plus read access to `modules` the child must import.

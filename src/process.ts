@@ -13,7 +13,7 @@ import type { RunMessage, SubclassSpec, TargetSpec } from "./protocol.ts";
 import { resolveTarget } from "./child/resolve.ts";
 import { type Backend, checkBackend, spawnChannel } from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
-import { type Channel, type ExitStatus, exitcodeOf } from "./transport/channel.ts";
+import { type Channel, exitcodeOf, type ExitStatus } from "./transport/channel.ts";
 
 /** Options of a {@linkcode Process}. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -295,10 +295,12 @@ export class Process<A extends unknown[] = unknown[]> {
    * and data, so they must be self-contained). Called directly, it runs here,
    * in the calling process.
    */
-  async run(): Promise<void> {
-    if (this.#target === null) return;
-    const fn = await resolveTarget(this.#target);
-    await fn(...this.#args);
+  run(): void | Promise<void> {
+    const target = this.#target;
+    if (target === null) return;
+    return resolveTarget(target).then(async (fn) => {
+      await fn(...this.#args);
+    });
   }
 
   #stop(signal: "SIGTERM" | "SIGKILL"): void {

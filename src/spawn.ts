@@ -6,7 +6,7 @@
  */
 
 import { StateError } from "./errors.ts";
-import { type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
+import { deniedBy, type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
 import { describe } from "./target.ts";
 import type { Channel } from "./transport/channel.ts";
 import { SubprocessChannel } from "./transport/subprocess.ts";
@@ -58,13 +58,13 @@ export function spawnChannel(spec: ChildSpec): Channel {
       permissions: workerPermissions(spec.permissions, spec.modules),
     });
   } else {
-    const flags = [
-      "--no-prompt",
-      "--no-lock",
-      ...configFlags(spec.modules),
-      ...subprocessFlags(spec.permissions, spec.modules),
-    ];
-    channel = new SubprocessChannel({ name: spec.name, flags, duplex: spec.duplex });
+    const granted = subprocessFlags(spec.permissions, spec.modules);
+    channel = new SubprocessChannel({
+      name: spec.name,
+      flags: ["--no-prompt", "--no-lock", ...configFlags(spec.modules), ...granted],
+      denied: deniedBy(granted),
+      duplex: spec.duplex,
+    });
   }
   if (spec.daemon) channel.unref();
   return channel;

@@ -113,9 +113,7 @@ export function tasks<const T extends Record<string, AnyFunction>>(
   for (const [name, fn] of Object.entries(functions)) {
     if (typeof fn !== "function") {
       throw new TypeError(
-        `Expected \`functions.${name}\` to be the exported function "${name}", got ${
-          describe(fn)
-        }`,
+        `Expected \`functions.${name}\` to be the exported function "${name}", got ${describe(fn)}`,
       );
     }
     out[name] = Object.freeze({ kind: "mp.task", module: url, name });

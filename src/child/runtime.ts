@@ -24,6 +24,23 @@ export function reportUncaught(error: unknown): void {
   console.error(error);
 }
 
+/**
+ * Ends the child with exit code 1 on an uncaught error or unhandled
+ * rejection, printing it first.
+ */
+export function exitOnUncaught(exit: (code: number) => void): void {
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    reportUncaught(event.error ?? event.message);
+    exit(1);
+  });
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    reportUncaught(event.reason);
+    exit(1);
+  });
+}
+
 /** Dispatches parent messages inside a child. */
 export class ChildRuntime {
   #host: ChildHost;

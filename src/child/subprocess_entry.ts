@@ -16,9 +16,21 @@
 import type { Socket } from "node:net";
 import { decodeFrame, FrameDecoder, FrameWriter, needsV8, type V8Serializer } from "../codec.ts";
 import type { ParentMessage } from "../protocol.ts";
-import { ChildRuntime } from "./runtime.ts";
+import { ChildRuntime, exitOnUncaught } from "./runtime.ts";
 
 const duplex = Deno.args[0] === "duplex";
+
+// Defence in depth: never run user code with a permission the parent did not
+// mean to give (a launcher that widened the flags, say).
+for (const name of (Deno.args[1] ?? "").split(",").filter(Boolean)) {
+  const state = Deno.permissions.querySync({ name } as Deno.PermissionDescriptor).state;
+  if (state === "granted") {
+    console.error(
+      `This child holds ${name} permission its parent did not give it; refusing to run. Report this as a bug in @mp/multiprocessing`,
+    );
+    Deno.exit(70);
+  }
+}
 let v8: V8Serializer | null = null;
 let socket: Socket | null = null;
 let opening: Promise<Socket> | null = null;
@@ -48,17 +60,17 @@ const writer = new FrameWriter((bytes) => {
   }
 }, () => v8);
 
-const runtime = new ChildRuntime({
-  send: (message) => writer.send(message),
-  exit: async (code) => {
-    writer.flush();
-    if (opening === null) Deno.exit(code);
-    // A parent that stopped reading must not keep this child alive.
-    setTimeout(() => Deno.exit(code), 2000);
-    const s = await opening;
-    s.end(() => Deno.exit(code));
-  },
-});
+async function exit(code: number): Promise<void> {
+  writer.flush();
+  if (opening === null) Deno.exit(code);
+  // A parent that stopped reading must not keep this child alive.
+  setTimeout(() => Deno.exit(code), 2000);
+  const s = await opening;
+  s.end(() => Deno.exit(code));
+}
+
+exitOnUncaught(exit);
+const runtime = new ChildRuntime({ send: (message) => writer.send(message), exit });
 
 const decoder = new FrameDecoder();
 for (;;) {

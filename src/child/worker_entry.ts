@@ -12,7 +12,7 @@
 /// <reference lib="deno.worker" />
 
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
-import { ChildRuntime, reportUncaught } from "./runtime.ts";
+import { ChildRuntime, exitOnUncaught } from "./runtime.ts";
 
 const realExit = Deno.exit;
 let ended = false;
@@ -28,16 +28,7 @@ function end(code: number): never {
 Deno.exit = (code?: number): never => end(code ?? Deno.exitCode);
 self.close = () => end(Deno.exitCode);
 
-self.addEventListener("error", (event) => {
-  event.preventDefault();
-  reportUncaught(event.error ?? event.message);
-  end(1);
-});
-self.addEventListener("unhandledrejection", (event) => {
-  event.preventDefault();
-  reportUncaught(event.reason);
-  end(1);
-});
+exitOnUncaught(end);
 
 const runtime = new ChildRuntime({
   send: (message) => self.postMessage(message),

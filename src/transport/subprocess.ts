@@ -22,6 +22,14 @@ import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
 const ENTRY = new URL("../child/subprocess_entry.ts", import.meta.url).href;
 
+/*
+ * Deno's node:child_process rewrites the arguments of a command equal to
+ * Deno.execPath() and adds --allow-all, which would silently undo narrowed
+ * permissions. The same binary, spelled `dir/./deno`, is left alone; the
+ * child still verifies its permissions (see subprocess_entry.ts).
+ */
+const DENO = Deno.execPath().replace(/([\\/])([^\\/]+)$/, "$1.$1$2");
+
 /** How long to wait for the last bytes of a child that has exited. */
 const DRAIN_AFTER_EXIT_MS = 200;
 
@@ -31,6 +39,8 @@ export interface SubprocessChannelOptions {
   name: string;
   /** `deno run` flags: permissions, config. */
   flags: string[];
+  /** Permission names the child must not hold; it checks and refuses to run otherwise. */
+  denied: readonly string[];
   /** Whether the child sends messages back (needs the fd 3 socket). */
   duplex: boolean;
 }
@@ -50,8 +60,14 @@ export class SubprocessChannel implements Channel {
    * @throws {Deno.errors.NotCapable} When this process may not run subprocesses.
    */
   constructor(options: SubprocessChannelOptions) {
-    const args = ["run", ...options.flags, ENTRY, options.duplex ? "duplex" : "oneway"];
-    this.#child = spawn(Deno.execPath(), args, {
+    const args = [
+      "run",
+      ...options.flags,
+      ENTRY,
+      options.duplex ? "duplex" : "oneway",
+      options.denied.join(","),
+    ];
+    this.#child = spawn(DENO, args, {
       stdio: options.duplex
         ? ["pipe", "inherit", "inherit", "pipe"]
         : ["pipe", "inherit", "inherit"],
