@@ -1,0 +1,133 @@
+import * as v8 from "node:v8";
+import {
+  decodeFrame,
+  encodeFrame,
+  FrameDecoder,
+  FrameWriter,
+  isJsonSafe,
+  needsV8,
+  ProtocolError,
+} from "../src/codec.ts";
+import { deepEqual, equal, ok, throws } from "./_assert.ts";
+
+function roundTrip(value: unknown, chunkSize?: number): unknown[] {
+  const frame = encodeFrame(value, v8);
+  const decoder = new FrameDecoder();
+  const out: unknown[] = [];
+  const step = chunkSize ?? frame.byteLength;
+  for (let i = 0; i < frame.byteLength; i += step) {
+    for (const f of decoder.push(frame.slice(i, i + step))) out.push(decodeFrame(f, v8));
+  }
+  return out;
+}
+
+Deno.test("isJsonSafe() accepts only values JSON rebuilds exactly", () => {
+  for (const value of [null, true, "s", 1.5, [1, "a", [null]], { a: { b: [1, 2] } }, []]) {
+    ok(isJsonSafe(value), JSON.stringify(value));
+  }
+  const shared = { x: 1 };
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  for (
+    const value of [
+      undefined,
+      -0,
+      NaN,
+      Infinity,
+      1n,
+      new Date(0),
+      new Map(),
+      new Uint8Array(2),
+      [1, , 3],
+      [undefined],
+      { a: undefined },
+      [shared, shared],
+      cyclic,
+      () => 1,
+      Object.create({ inherited: 1 }),
+    ]
+  ) {
+    ok(!isJsonSafe(value), String(value));
+  }
+});
+
+Deno.test("frames round-trip JSON-safe and structured-clone values exactly", () => {
+  const shared = { s: 1 };
+  const cyclic: Record<string, unknown> = { name: "c" };
+  cyclic.self = cyclic;
+  const values: unknown[] = [
+    { t: "run", args: [1, "x", [true, null]] },
+    new Map<unknown, unknown>([[1, "a"], ["k", new Set([1n])]]),
+    new Date(1234),
+    123n,
+    new Float64Array([1.5, -0, NaN]),
+    [undefined, -0, Infinity],
+    { nested: [shared, shared] },
+    "unicode ✓ \ud800 lone surrogate",
+  ];
+  for (const value of values) {
+    const [back] = roundTrip(value);
+    deepEqual(back, value);
+  }
+  const [back] = roundTrip(cyclic) as [Record<string, unknown>];
+  equal(back.self, back);
+  const [pair] = roundTrip([shared, shared]) as [unknown[]];
+  equal(pair[0], pair[1]);
+});
+
+Deno.test("FrameDecoder reassembles frames cut at every byte boundary", () => {
+  const messages = [{ a: 1 }, new Map([[1, 2]]), "x".repeat(300), { big: new Uint8Array(70_000) }];
+  const bytes = new Uint8Array(
+    messages.flatMap((m) => [...encodeFrame(m, v8)]),
+  );
+  for (const step of [1, 2, 3, 5, 7, 64, 4096, bytes.byteLength]) {
+    const decoder = new FrameDecoder();
+    const out: unknown[] = [];
+    for (let i = 0; i < bytes.byteLength; i += step) {
+      for (const f of decoder.push(bytes.slice(i, i + step))) out.push(decodeFrame(f, v8));
+    }
+    deepEqual(out, messages, `step ${step}`);
+  }
+});
+
+Deno.test("JSON frames decode without node:v8; V8 frames say they need it", () => {
+  const json = new FrameDecoder().push(encodeFrame({ a: [1] }, null))[0];
+  ok(!needsV8(json));
+  deepEqual(decodeFrame(json, null), { a: [1] });
+  const binary = new FrameDecoder().push(encodeFrame(new Map(), v8))[0];
+  ok(needsV8(binary));
+  throws(() => decodeFrame(binary, null), ProtocolError);
+  throws(() => encodeFrame(new Map(), null), /needs node:v8/);
+});
+
+Deno.test("a frame over the size cap or with an unknown tag is a ProtocolError", () => {
+  const frame = encodeFrame({ data: "x".repeat(100) }, v8);
+  throws(() => new FrameDecoder(50).push(frame), (e: Error) => {
+    ok(e instanceof ProtocolError);
+    return /exceeds the 50-byte limit/.test(e.message);
+  });
+  const bad = frame.slice();
+  bad[4] = 9;
+  throws(() => decodeFrame(new FrameDecoder().push(bad)[0], v8), /Unknown frame tag 9/);
+  const garbage = frame.slice();
+  garbage[5] = 0xff;
+  throws(() => decodeFrame(new FrameDecoder().push(garbage)[0], v8), /does not decode/);
+});
+
+Deno.test("encodeFrame() throws DataCloneError for a value that cannot be cloned", () => {
+  throws(() => encodeFrame({ f: () => 1 }, v8), (e: Error) => e.name === "DataCloneError");
+});
+
+Deno.test("FrameWriter packs frames sent in one turn into one write", async () => {
+  const writes: Uint8Array[] = [];
+  const writer = new FrameWriter((bytes) => writes.push(bytes), () => v8);
+  for (let i = 0; i < 100; i++) writer.send({ i });
+  equal(writes.length, 0);
+  await Promise.resolve();
+  equal(writes.length, 1);
+  const decoder = new FrameDecoder();
+  const out = decoder.push(writes[0]).map((f) => decodeFrame(f, v8));
+  deepEqual(out, Array.from({ length: 100 }, (_, i) => ({ i })));
+  writer.send({ big: "y".repeat(70_000) });
+  equal(writes.length, 2, "a batch past 64 KiB is written at once");
+});
