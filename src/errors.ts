@@ -18,6 +18,8 @@
  */
 export class StateError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -39,6 +41,8 @@ export class StateError extends Error {
  */
 export class ValueError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -60,6 +64,8 @@ export class ValueError extends Error {
  */
 export class TimeoutError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -82,6 +88,8 @@ export class TimeoutError extends Error {
  */
 export class TaskTimeoutError extends TimeoutError {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -102,6 +110,8 @@ export class TaskTimeoutError extends TimeoutError {
  */
 export class EmptyError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -122,6 +132,8 @@ export class EmptyError extends Error {
  */
 export class FullError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -143,6 +155,8 @@ export class FullError extends Error {
  */
 export class EOFError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -181,6 +195,8 @@ export class WorkerCrashedError extends Error {
   /** The signal that ended the child, or `null`. */
   readonly signal: string | null;
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param info How the child ended.
    * @param options Standard error options (`cause`).
@@ -205,6 +221,8 @@ export class WorkerCrashedError extends Error {
  */
 export class CancelledError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What happened and what to do about it.
    * @param options Standard error options (`cause`).
    */

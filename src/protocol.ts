@@ -7,7 +7,21 @@
  * @module
  */
 
-import type { SerializedError } from "./remote_error.ts";
+/** An error flattened to structured-clone- and JSON-safe data. */
+export interface SerializedError {
+  /** The error's `name`. */
+  name: string;
+  /** The error's `message`. */
+  message: string;
+  /** The stack as printed in the child, if any. */
+  stack?: string;
+  /** The serialized `cause`, if the error had one. */
+  cause?: { error: SerializedError } | { value: unknown };
+  /** Own enumerable fields such as `code` or `exitCode`. */
+  fields?: Record<string, unknown>;
+  /** Errors of an `AggregateError`. */
+  errors?: SerializedError[];
+}
 
 /** Who a process is, as `currentProcess()` and `parentProcess()` report it. */
 export interface ProcessInfo {

@@ -1,7 +1,7 @@
 /**
- * How errors cross between processes: flattened to plain data on one side and
- * rebuilt on the other with their class (for built-in and library error
- * types), `name`, `message`, the child's `stack`, `cause` and own fields.
+ * Rebuilds errors that crossed from a child (flattened there by
+ * `child/serialize_error.ts`) with their class (for built-in and library
+ * error types), `name`, `message`, the child's `stack`, `cause` and own fields.
  *
  * @module
  */
@@ -17,22 +17,7 @@ import {
   ValueError,
   WorkerCrashedError,
 } from "./errors.ts";
-
-/** An error flattened to structured-clone- and JSON-safe data. */
-export interface SerializedError {
-  /** The error's `name`. */
-  name: string;
-  /** The error's `message`. */
-  message: string;
-  /** The stack as printed in the child, if any. */
-  stack?: string;
-  /** The serialized `cause`, if the error had one. */
-  cause?: { error: SerializedError } | { value: unknown };
-  /** Own enumerable fields such as `code` or `exitCode`. */
-  fields?: Record<string, unknown>;
-  /** Errors of an `AggregateError`. */
-  errors?: SerializedError[];
-}
+import type { SerializedError } from "./protocol.ts";
 
 type ErrorClass = new (message: string) => Error;
 
@@ -54,64 +39,7 @@ const CLASSES: Record<string, ErrorClass> = {
   CancelledError,
 };
 
-function isError(value: unknown): value is Error {
-  return value instanceof Error ||
-    (typeof value === "object" && value !== null && "message" in value && "stack" in value);
-}
-
-function cloneable(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Flattens any thrown value. Non-errors become an `Error` whose message
- * describes the value, so a `throw "text"` still arrives as something useful.
- */
-export function serializeError(thrown: unknown, depth = 0): SerializedError {
-  if (!isError(thrown)) {
-    return { name: "Error", message: `Non-error value thrown: ${describeThrown(thrown)}` };
-  }
-  const out: SerializedError = {
-    name: String(thrown.name ?? "Error"),
-    message: String(thrown.message ?? ""),
-  };
-  if (typeof thrown.stack === "string") out.stack = thrown.stack;
-  if ("cause" in thrown && thrown.cause !== undefined && depth < 8) {
-    out.cause = isError(thrown.cause)
-      ? { error: serializeError(thrown.cause, depth + 1) }
-      : { value: cloneable(thrown.cause) ? thrown.cause : describeThrown(thrown.cause) };
-  }
-  if (thrown instanceof AggregateError && depth < 8) {
-    out.errors = thrown.errors.map((e) => serializeError(e, depth + 1));
-  }
-  const fields: Record<string, unknown> = {};
-  let any = false;
-  for (const key of Object.keys(thrown)) {
-    if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
-    const value = (thrown as unknown as Record<string, unknown>)[key];
-    if (cloneable(value)) {
-      fields[key] = value;
-      any = true;
-    }
-  }
-  if (any) out.fields = fields;
-  return out;
-}
-
-function describeThrown(value: unknown): string {
-  try {
-    return typeof value === "string" ? JSON.stringify(value) : Deno.inspect(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** Rebuilds an error flattened by {@linkcode serializeError}. */
+/** Rebuilds an error flattened by `serializeError()` in a child. */
 export function deserializeError(data: SerializedError): Error {
   let error: Error;
   if (data.name === "AggregateError") {

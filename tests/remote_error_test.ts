@@ -1,5 +1,6 @@
 import * as mp from "../mod.ts";
-import { deserializeError, serializeError } from "../src/remote_error.ts";
+import { serializeError } from "../src/child/serialize_error.ts";
+import { deserializeError } from "../src/remote_error.ts";
 import { deepEqual, equal, match, ok } from "./_assert.ts";
 
 function cross(error: unknown): Error {

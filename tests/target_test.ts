@@ -35,7 +35,7 @@ Deno.test("function targets compile back from every source form", async () => {
     }.method,
     {
       async method(a: number) {
-        return a + 1;
+        return await Promise.resolve(a + 1);
       },
     }.method,
   ];

@@ -69,6 +69,8 @@ export function defineMethods(into: object, sources: readonly string[]): void {
  */
 export async function resolveTarget(spec: TargetSpec): Promise<Callable> {
   if (spec.kind === "source") return compileFunction(spec.source);
+  // `module` is always an absolute URL (tasks() normalizes it), so this
+  // import needs no import map; `deno publish` warns it cannot analyze it.
   const mod = await import(spec.module);
   if (!(spec.name in mod)) {
     throw new TypeError(

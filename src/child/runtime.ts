@@ -7,7 +7,7 @@
 
 import { currentProcess, enterChild } from "../context.ts";
 import type { CallMessage, ChildMessage, ParentMessage, RunMessage } from "../protocol.ts";
-import { serializeError } from "../remote_error.ts";
+import { serializeError } from "./serialize_error.ts";
 import { defineMethods, resolveTarget } from "./resolve.ts";
 
 /** What an entry file provides to the runtime. */

@@ -1,0 +1,75 @@
+// Every example runs, and prints what its seed tutorial shows.
+import { deepEqual, equal, match, ok } from "./_assert.ts";
+import { runProgram } from "./_helpers.ts";
+
+const example = (name: string) => new URL(`../examples/${name}`, import.meta.url);
+const lines = (text: string) => text.split("\n").filter((l) => l !== "");
+
+Deno.test("examples/process_hello.ts prints hello bob", async () => {
+  const out = await runProgram(example("process_hello.ts"));
+  equal(out.stdout, "hello bob\n");
+});
+
+Deno.test("examples/process_five.ts greets five times in about 2 s, not 10", async () => {
+  const t0 = performance.now();
+  const out = await runProgram(example("process_five.ts"));
+  deepEqual(lines(out.stdout), Array(5).fill("hello alex"));
+  ok(performance.now() - t0 < 6000);
+});
+
+Deno.test("examples/process_target.ts runs both children to the end", async () => {
+  const out = await runProgram(example("process_target.ts"));
+  deepEqual(lines(out.stdout).sort(), [
+    "alex piao end",
+    "alex piaoing",
+    "egon piao end",
+    "egon piaoing",
+    "主.....",
+  ]);
+});
+
+Deno.test("examples/process_subclass.ts runs run() in each child with its name", async () => {
+  const out = await runProgram(example("process_subclass.ts"));
+  deepEqual(lines(out.stdout).sort(), [
+    "alex piao end",
+    "alex piaoing",
+    "egon piao end",
+    "egon piaoing",
+    "主....",
+  ]);
+});
+
+Deno.test("examples/process_join.ts prints 主 only after the joined children end", async () => {
+  const out = await runProgram(example("process_join.ts"));
+  const got = lines(out.stdout);
+  equal(got.length, 14);
+  equal(got[4], "主");
+  equal(got[13], "主 (4 joined)");
+  const pids = new Set(got.filter((l) => l.endsWith("is piaoing")).map((l) => l.split(" ")[0]));
+  equal(pids.size, 6, "each subprocess child has its own pid");
+  for (const pid of pids) ok(got.slice(0, 13).includes(`${pid} is piao end`));
+});
+
+Deno.test("examples/process_daemon.ts ends without the daemon printing", async () => {
+  const out = await runProgram(example("process_daemon.ts"));
+  equal(out.stdout, "主......\n");
+});
+
+Deno.test("examples/process_ids.ts shows the child's parent is the main program", async () => {
+  const out = await runProgram(example("process_ids.ts"));
+  const mainPid = /main line\nprocess name: MainProcess\nparent process: \d+\nprocess id: (\d+)/
+    .exec(out.stdout)![1];
+  const child = /function f\nprocess name: Process-1\nparent process: (\d+)\nprocess id: (\d+)/
+    .exec(out.stdout)!;
+  equal(child[1], mainPid);
+  ok(child[2] !== mainPid);
+  match(out.stdout, /hello bob\n$/);
+});
+
+Deno.test("examples/process_loop.ts interleaves test and main, then terminates", async () => {
+  const out = await runProgram(example("process_loop.ts"), ["2"]);
+  const got = lines(out.stdout);
+  equal(got.filter((l) => l === "main").length, 2);
+  ok(got.filter((l) => l === "test").length >= 1);
+  equal(got.at(-1), "child ended with exitcode -15");
+});
