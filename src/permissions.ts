@@ -5,6 +5,7 @@
  * @module
  */
 
+import { findConfig } from "./_config.ts";
 import { StateError } from "./errors.ts";
 
 /** Deno's permission descriptors by name, as `deno run --allow-<name>` flags. */
@@ -42,8 +43,24 @@ function granted(name: Name, value?: string): boolean {
   }
 }
 
-function valuesOf(setting: unknown): string[] {
-  return (setting as (string | URL)[]).map((v) => v instanceof URL ? v.pathname : String(v));
+/*
+ * Paths are resolved against the working directory here, so a relative
+ * `read: ["./data"]` means the same on both backends (Deno would resolve it
+ * against this library's own file for a worker).
+ */
+function valuesOf(name: Name, setting: unknown): string[] {
+  return (setting as (string | URL)[]).map((v) => {
+    const value = v instanceof URL ? v.pathname : String(v);
+    if ((name === "read" || name === "write" || name === "ffi") && !value.startsWith("/")) {
+      return `${Deno.cwd()}/${value}`;
+    }
+    return value;
+  });
+}
+
+/** Local paths of the file: modules a child imports. */
+function modulePaths(modules: readonly string[]): string[] {
+  return modules.filter((m) => m.startsWith("file:")).map((m) => new URL(m).pathname);
 }
 
 /** The permission names `flags` grants nothing of: the child must not hold them. */
@@ -78,14 +95,13 @@ export function subprocessFlags(
       if (!granted(name)) throw notHeld(name);
       flags.push(`--allow-${name}`);
     } else if (Array.isArray(value) && value.length > 0) {
-      const values = valuesOf(value);
+      const values = valuesOf(name, value);
       for (const v of values) if (!granted(name, v)) throw notHeld(name, v);
       flags.push(`--allow-${name}=${values.join(",")}`);
     }
   }
   const readAll = flags.includes("--allow-read");
-  const paths = modules.filter((m) => m.startsWith("file:")).map((m) => new URL(m).pathname)
-    .filter((p) => !readAll && granted("read", p));
+  const paths = modulePaths(modules).filter((p) => !readAll && granted("read", p));
   if (paths.length > 0) {
     const i = flags.findIndex((f) => f.startsWith("--allow-read="));
     if (i === -1) flags.push(`--allow-read=${paths.join(",")}`);
@@ -127,9 +143,9 @@ export function workerPermissions(
     const value = permissions === "none"
       ? false
       : (permissions as Record<string, unknown>)[name] ?? false;
-    (out as Record<string, unknown>)[name] = value;
+    (out as Record<string, unknown>)[name] = Array.isArray(value) ? valuesOf(name, value) : value;
   }
-  const paths = modules.filter((m) => m.startsWith("file:")).map((m) => new URL(m).pathname);
+  const paths = modulePaths(modules);
   if (paths.length > 0 && out.read !== true && out.read !== "inherit") {
     out.read = [...(Array.isArray(out.read) ? out.read : []), ...paths];
   }
@@ -154,28 +170,14 @@ function workerOptionsState(): "enabled" | "disabled" | "unknown" {
 
 function configEnablesWorkerOptions(argv: string[]): boolean {
   if (argv.includes("--no-config")) return false;
-  let path: string | undefined;
   const at = argv.findIndex((a) => a === "--config" || a === "-c");
-  if (at !== -1) path = argv[at + 1];
   const explicit = argv.find((a) => a.startsWith("--config="));
-  if (explicit) path = explicit.slice("--config=".length);
-  const candidates = path !== undefined ? [path] : configCandidates(Deno.cwd());
-  for (const candidate of candidates) {
-    let text: string;
-    try {
-      text = Deno.readTextFileSync(candidate);
-    } catch {
-      continue;
-    }
-    return /"unstable"\s*:\s*\[[^\]]*"worker-options"/.test(text);
-  }
-  return false;
-}
-
-function configCandidates(dir: string): string[] {
-  const out: string[] = [];
-  for (let d = dir;; d = d.slice(0, d.lastIndexOf("/")) || "/") {
-    out.push(`${d === "/" ? "" : d}/deno.json`, `${d === "/" ? "" : d}/deno.jsonc`);
-    if (d === "/") return out;
+  const path = explicit?.slice("--config=".length) ??
+    (at === -1 ? findConfig(Deno.cwd()) : argv[at + 1]);
+  if (!path) return false;
+  try {
+    return /"unstable"\s*:\s*\[[^\]]*"worker-options"/.test(Deno.readTextFileSync(path));
+  } catch {
+    return false;
   }
 }

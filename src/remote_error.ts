@@ -39,6 +39,16 @@ const CLASSES: Record<string, ErrorClass> = {
   CancelledError,
 };
 
+/** Sets a non-enumerable own property, as the engine does for `stack` and `cause`. */
+function setHidden(error: Error, key: string, value: unknown): void {
+  Object.defineProperty(error, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
 /** Rebuilds an error flattened by `serializeError()` in a child. */
 export function deserializeError(data: SerializedError): Error {
   let error: Error;
@@ -53,40 +63,19 @@ export function deserializeError(data: SerializedError): Error {
   } else if (data.name === "DataCloneError" || data.name === "AbortError") {
     error = new DOMException(data.message, data.name);
   } else {
-    const Class = CLASSES[data.name] ?? Error;
-    error = new Class(data.message);
-    if (error.name !== data.name) {
-      Object.defineProperty(error, "name", {
-        value: data.name,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
+    error = new (CLASSES[data.name] ?? Error)(data.message);
+    if (error.name !== data.name) setHidden(error, "name", data.name);
+    for (const [key, value] of Object.entries(data.fields ?? {})) {
+      (error as unknown as Record<string, unknown>)[key] = value;
     }
   }
-  if (data.stack !== undefined) {
-    Object.defineProperty(error, "stack", {
-      value: data.stack,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
+  if (data.stack !== undefined) setHidden(error, "stack", data.stack);
   if (data.cause !== undefined) {
-    const cause = "error" in data.cause ? deserializeError(data.cause.error) : data.cause.value;
-    Object.defineProperty(error, "cause", {
-      value: cause,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-  if (data.fields !== undefined && !(error instanceof DOMException)) {
-    for (const [key, value] of Object.entries(data.fields)) {
-      if (!(error instanceof WorkerCrashedError)) {
-        (error as unknown as Record<string, unknown>)[key] = value;
-      }
-    }
+    setHidden(
+      error,
+      "cause",
+      "error" in data.cause ? deserializeError(data.cause.error) : data.cause.value,
+    );
   }
   return error;
 }

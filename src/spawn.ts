@@ -5,6 +5,7 @@
  * @module
  */
 
+import { findConfig } from "./_config.ts";
 import { StateError } from "./errors.ts";
 import { deniedBy, type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
 import { describe } from "./target.ts";
@@ -86,20 +87,4 @@ function configFlags(modules: readonly string[]): string[] {
     if (found) return ["--config", found];
   }
   return ["--no-config"];
-}
-
-function findConfig(start: string): string | null {
-  for (let dir = start;;) {
-    for (const name of ["deno.json", "deno.jsonc"]) {
-      try {
-        const path = `${dir}/${name}`;
-        if (Deno.statSync(path).isFile) return path;
-      } catch {
-        // Not there, or not readable: keep looking upwards.
-      }
-    }
-    const up = dir.slice(0, dir.lastIndexOf("/"));
-    if (up === dir || dir === "") return null;
-    dir = up;
-  }
 }

@@ -325,3 +325,15 @@ Deno.test("TaskRef types flow into Process args", () => {
   const good = new mp.Process({ target: T.add, args: [1, 2] });
   equal(good.isAlive(), false);
 });
+
+Deno.test("run() called directly runs the target in the calling process", async () => {
+  const g = globalThis as { ranWith?: number };
+  const p = new mp.Process({
+    target: (x: number) => void ((globalThis as typeof g).ranWith = x),
+    args: [5],
+  });
+  await p.run();
+  equal(g.ranWith, 5);
+  equal(p.isAlive(), false);
+  delete g.ranWith;
+});
