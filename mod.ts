@@ -35,6 +35,17 @@ export {
 export { activeChildren, cpuCount, currentProcess, parentProcess } from "./src/context.ts";
 export type { ProcessInfo } from "./src/protocol.ts";
 export { Process, type ProcessOptions } from "./src/process.ts";
+export { Pool } from "./src/pool.ts";
+export { AsyncResult } from "./src/pool/async_result.ts";
+export type {
+  CallOptions,
+  MapOptions,
+  PoolBackend,
+  PoolOptions,
+  Progress,
+  ResultCallbacks,
+} from "./src/pool/options.ts";
+export type { PoolStats } from "./src/pool/scheduler.ts";
 export type { Backend } from "./src/spawn.ts";
 export type { Permissions } from "./src/permissions.ts";
 export {

@@ -227,6 +227,7 @@ export class Process<A extends unknown[] = unknown[]> {
       permissions: this.#permissions,
       modules: this.#target?.kind === "export" ? [this.#target.module] : [],
       duplex: false,
+      config: "modules",
     });
     channel.send(message);
     this.#channel = channel;

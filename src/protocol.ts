@@ -63,17 +63,41 @@ export interface RunMessage {
   subclass: SubclassSpec | null;
 }
 
-/** Parent → child: call a target and answer with `result` or `error`. */
-export interface CallMessage {
-  t: "call";
-  /** Correlates the answer with this call. */
+/** Parent → child: become a pool worker; run the initializer before any task. */
+export interface InitMessage {
+  t: "init";
+  self: ProcessInfo;
+  parent: ProcessInfo;
+  initializer: TargetSpec | null;
+  initargs: unknown[];
+}
+
+/**
+ * Parent → child: run a target over a chunk of items, in order.
+ *
+ * Items are a `Float64Array` when every one is a number (a transfer instead
+ * of a clone), otherwise an array; with `star`, each item is an argument list.
+ */
+export interface TaskMessage {
+  t: "task";
+  /** Correlates the answers with this task. */
   id: number;
-  target: TargetSpec;
-  args: unknown[];
+  /** Identifies the target on this child; `target` is sent with its first use only. */
+  fn: number;
+  target?: TargetSpec;
+  items: unknown[] | Float64Array;
+  star: boolean;
+  /** Answer each item with an `item` message as it completes (for per-item timeouts). */
+  stream: boolean;
+}
+
+/** Parent → child: finish and exit with code 0. */
+export interface StopMessage {
+  t: "stop";
 }
 
 /** Every message a parent sends to a child. */
-export type ParentMessage = RunMessage | CallMessage;
+export type ParentMessage = RunMessage | InitMessage | TaskMessage | StopMessage;
 
 /** Child → parent: the child is about to end with this exit code. */
 export interface ExitMessage {
@@ -81,19 +105,48 @@ export interface ExitMessage {
   code: number;
 }
 
-/** Child → parent: a call returned (or its promise fulfilled) with `value`. */
-export interface ResultMessage {
-  t: "result";
+/** Child → parent: the pool worker is initialized and takes tasks. */
+export interface ReadyMessage {
+  t: "ready";
+}
+
+/** Child → parent: the pool initializer threw; the child exits next. */
+export interface InitFailedMessage {
+  t: "initFailed";
+  error: SerializedError;
+}
+
+/** Child → parent: one item of a streaming task completed with `value`. */
+export interface ItemMessage {
+  t: "item";
   id: number;
   value: unknown;
 }
 
-/** Child → parent: a call threw (or its promise rejected). */
-export interface ErrorMessage {
-  t: "error";
+/** Child → parent: a task completed; `results` holds those not already streamed. */
+export interface DoneMessage {
+  t: "done";
   id: number;
+  results: unknown[] | Float64Array;
+}
+
+/**
+ * Child → parent: item `index` of a task failed and the rest were skipped;
+ * `results` holds the earlier items' values not already streamed.
+ */
+export interface FailMessage {
+  t: "fail";
+  id: number;
+  index: number;
   error: SerializedError;
+  results: unknown[] | Float64Array;
 }
 
 /** Every message a child sends to its parent. */
-export type ChildMessage = ExitMessage | ResultMessage | ErrorMessage;
+export type ChildMessage =
+  | ExitMessage
+  | ReadyMessage
+  | InitFailedMessage
+  | ItemMessage
+  | DoneMessage
+  | FailMessage;

@@ -26,6 +26,13 @@ export interface ChildSpec {
   modules: readonly string[];
   /** Whether the child sends messages back (calls); a one-shot run does not. */
   duplex: boolean;
+  /**
+   * Where a subprocess child's `deno.json` comes from: `"modules"` looks above
+   * the `modules` it will import and skips discovery when none has one;
+   * `"cwd"` lets Deno discover it as for the parent (pool workers, whose
+   * task modules are not known when they start).
+   */
+  config: "modules" | "cwd";
 }
 
 /** Throws a `TypeError` unless `backend` names a backend. */
@@ -62,7 +69,12 @@ export function spawnChannel(spec: ChildSpec): Channel {
     const granted = subprocessFlags(spec.permissions, spec.modules);
     channel = new SubprocessChannel({
       name: spec.name,
-      flags: ["--no-prompt", "--no-lock", ...configFlags(spec.modules), ...granted],
+      flags: [
+        "--no-prompt",
+        "--no-lock",
+        ...(spec.config === "cwd" ? [] : configFlags(spec.modules)),
+        ...granted,
+      ],
       denied: deniedBy(granted),
       duplex: spec.duplex,
     });

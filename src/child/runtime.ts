@@ -6,14 +6,27 @@
  */
 
 import { currentProcess, enterChild } from "../context.ts";
-import type { CallMessage, ChildMessage, ParentMessage, RunMessage } from "../protocol.ts";
-import { serializeError } from "./serialize_error.ts";
+import type {
+  ChildMessage,
+  InitMessage,
+  ParentMessage,
+  RunMessage,
+  TaskMessage,
+} from "../protocol.ts";
 import { defineMethods, resolveTarget } from "./resolve.ts";
+import { serializeError } from "./serialize_error.ts";
+
+type Callable = (...args: unknown[]) => unknown;
 
 /** What an entry file provides to the runtime. */
 export interface ChildHost {
-  /** Sends a message to the parent. */
-  send(message: ChildMessage): void;
+  /**
+   * Sends a message to the parent; `transfer` lists buffers that may be moved
+   * rather than copied.
+   *
+   * @throws {DOMException} `DataCloneError` when the message cannot be cloned.
+   */
+  send(message: ChildMessage, transfer?: Transferable[]): void;
   /** Ends the child with `code` once everything sent has left. */
   exit(code: number): void;
 }
@@ -41,9 +54,26 @@ export function exitOnUncaught(exit: (code: number) => void): void {
   });
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Dispatches parent messages inside a child. */
 export class ChildRuntime {
   #host: ChildHost;
+  #targets = new Map<number, Callable>();
+  // Pool messages run one after another: a task waits for the initializer.
+  #queue: Promise<void> = Promise.resolve();
 
   /** @param host The entry file's transport hooks. */
   constructor(host: ChildHost) {
@@ -55,10 +85,16 @@ export class ChildRuntime {
     switch (message.t) {
       case "run":
         this.#run(message);
-        break;
-      case "call":
-        this.#call(message);
-        break;
+        return;
+      case "init":
+        this.#queue = this.#queue.then(() => this.#init(message));
+        return;
+      case "task":
+        this.#queue = this.#queue.then(() => this.#task(message));
+        return;
+      case "stop":
+        this.#queue = this.#queue.then(() => this.#host.exit(0));
+        return;
     }
   }
 
@@ -75,30 +111,94 @@ export class ChildRuntime {
     this.#host.exit(code);
   }
 
-  async #call(message: CallMessage): Promise<void> {
-    let value: unknown;
+  async #init(message: InitMessage): Promise<void> {
+    enterChild(message.self, message.parent);
     try {
-      const fn = await resolveTarget(message.target);
-      value = await fn(...message.args);
+      if (message.initializer !== null) {
+        await (await resolveTarget(message.initializer))(...message.initargs);
+      }
     } catch (error) {
-      this.#host.send({ t: "error", id: message.id, error: serializeError(error) });
+      this.#host.send({ t: "initFailed", error: serializeError(error) });
+      this.#host.exit(1);
       return;
     }
+    this.#host.send({ t: "ready" });
+  }
+
+  async #task(message: TaskMessage): Promise<void> {
+    const { id, items, star, stream } = message;
+    let fn = this.#targets.get(message.fn);
+    if (fn === undefined) {
+      try {
+        fn = await resolveTarget(message.target!);
+      } catch (error) {
+        this.#fail(id, 0, error, []);
+        return;
+      }
+      this.#targets.set(message.fn, fn);
+    }
+    const n = items.length;
+    // Results are gathered in a Float64Array while they are all numbers: it
+    // moves to the parent as one transferred buffer instead of n clones.
+    let numbers: Float64Array | null = stream ? null : new Float64Array(n);
+    let values: unknown[] | null = null;
+    for (let i = 0; i < n; i++) {
+      let value: unknown;
+      try {
+        value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+        if (isThenable(value)) value = await value;
+      } catch (error) {
+        this.#fail(id, i, error, stream ? [] : (values ?? numbers!).slice(0, i));
+        return;
+      }
+      if (stream) {
+        if (!this.#send({ t: "item", id, value })) {
+          this.#fail(id, i, notCloneable(value), []);
+          return;
+        }
+      } else if (values !== null) {
+        values[i] = value;
+      } else if (typeof value === "number") {
+        numbers![i] = value;
+      } else {
+        values = Array.from(numbers!.subarray(0, i));
+        values.length = n;
+        values[i] = value;
+        numbers = null;
+      }
+    }
+    const results = stream ? [] : values ?? numbers!;
+    if (this.#send({ t: "done", id, results }, results)) return;
+    const bad = (results as unknown[]).findIndex((v) => !cloneable(v));
+    this.#fail(id, bad, notCloneable(results[bad]), (results as unknown[]).slice(0, bad));
+  }
+
+  /** Sends; false when the message could not be cloned. */
+  #send(message: ChildMessage, results?: unknown[] | Float64Array): boolean {
     try {
-      this.#host.send({ t: "result", id: message.id, value });
+      this.#host.send(
+        message,
+        results instanceof Float64Array ? [results.buffer as ArrayBuffer] : undefined,
+      );
+      return true;
     } catch (error) {
-      this.#host.send({
-        t: "error",
-        id: message.id,
-        error: serializeError(
-          new DOMException(
-            `The task's result could not be cloned: ${(error as Error).message}`,
-            "DataCloneError",
-          ),
-        ),
-      });
+      if ((error as Error)?.name === "DataCloneError") return false;
+      throw error;
     }
   }
+
+  #fail(id: number, index: number, error: unknown, results: unknown[] | Float64Array): void {
+    this.#send({ t: "fail", id, index, error: serializeError(error), results }, results);
+  }
+}
+
+function notCloneable(value: unknown): DOMException {
+  let what: string = typeof value;
+  if (typeof value === "object" && value !== null) what = value.constructor?.name ?? "object";
+  return new DOMException(
+    `The task's result could not be cloned to send it back: a value of type ${what} is not structured-cloneable`,
+    "DataCloneError",
+  );
 }
 
 /** Runs a `Process` body: the target, or a subclass's `run()`. */

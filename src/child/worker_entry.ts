@@ -31,7 +31,7 @@ self.close = () => end(Deno.exitCode);
 exitOnUncaught(end);
 
 const runtime = new ChildRuntime({
-  send: (message) => self.postMessage(message),
+  send: (message, transfer) => self.postMessage(message, transfer ?? []),
   exit: (code) => end(code),
 });
 self.onmessage = (event: MessageEvent<ParentMessage>) => runtime.receive(event.data);

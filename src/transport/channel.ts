@@ -25,17 +25,20 @@ export interface Channel {
   /** Settles once with how the child ended; never rejects. */
   readonly exited: Promise<ExitStatus>;
   /**
-   * Sends a message.
+   * Sends a message; `transfer` lists buffers that may be moved rather than
+   * copied (workers only; a subprocess copies everything anyway).
    *
    * @throws {DOMException} `DataCloneError` when the message cannot be cloned.
    */
-  send(message: ParentMessage): void;
+  send(message: ParentMessage, transfer?: Transferable[]): void;
   /** Receives every message from the child, in order. */
   onMessage: (message: ChildMessage) => void;
   /** Stops the child; `exited` then settles with the signal. */
   kill(signal: StopSignal): void;
-  /** Lets the parent program end while this child runs (daemon children). */
+  /** Lets the parent program end while this child runs (daemons, idle pool workers). */
   unref(): void;
+  /** Undoes `unref()`: the child keeps the parent program running again. */
+  ref(): void;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = {

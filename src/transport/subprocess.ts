@@ -131,4 +131,10 @@ export class SubprocessChannel implements Channel {
     this.#socket?.unref();
     (this.#child.stdin as unknown as Socket).unref?.();
   }
+
+  ref(): void {
+    this.#child.ref();
+    this.#socket?.ref();
+    (this.#child.stdin as unknown as Socket).ref?.();
+  }
 }

@@ -41,6 +41,7 @@ export class WorkerChannel implements Channel {
   #worker: Worker;
   #settle!: (status: ExitStatus) => void;
   #done = false;
+  #refed = true;
 
   /** Starts the worker. */
   constructor(options: WorkerChannelOptions) {
@@ -68,8 +69,8 @@ export class WorkerChannel implements Channel {
     };
   }
 
-  send(message: ParentMessage): void {
-    this.#worker.postMessage(message);
+  send(message: ParentMessage, transfer?: Transferable[]): void {
+    this.#worker.postMessage(message, transfer ?? []);
   }
 
   kill(signal: StopSignal): void {
@@ -77,8 +78,18 @@ export class WorkerChannel implements Channel {
   }
 
   unref(): void {
-    if (REF_METHOD === undefined) return;
-    (this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[REF_METHOD](false);
+    this.#setRef(false);
+  }
+
+  ref(): void {
+    this.#setRef(true);
+  }
+
+  // The private method counts: each call must be balanced by its opposite.
+  #setRef(ref: boolean): void {
+    if (REF_METHOD === undefined || this.#refed === ref || this.#done) return;
+    this.#refed = ref;
+    (this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[REF_METHOD](ref);
   }
 
   #finish(status: ExitStatus): void {

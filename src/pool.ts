@@ -1,0 +1,371 @@
+/**
+ * `Pool`: a fixed set of workers running calls in parallel, as Python's
+ * `multiprocessing.Pool`, on Web Workers, subprocesses or inline.
+ *
+ * @module
+ */
+
+import { assertCloneable, quickUncloneable } from "./clone.ts";
+import { cpuCount } from "./context.ts";
+import { StateError } from "./errors.ts";
+import { AsyncResult } from "./pool/async_result.ts";
+import { type Delivery, Job } from "./pool/job.ts";
+import {
+  type CallOptions,
+  checkCallOptions,
+  checkPositiveInteger,
+  checkTimeout,
+  type MapOptions,
+  type PoolBackend,
+  type PoolOptions,
+  type ResultCallbacks,
+} from "./pool/options.ts";
+import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
+import type { TargetSpec } from "./protocol.ts";
+import { checkBackend } from "./spawn.ts";
+import { describe, type Target, toTargetSpec } from "./target.ts";
+
+type Input<A> = Iterable<A> | AsyncIterable<A>;
+type Callable = (...args: unknown[]) => unknown;
+
+// One spec per target object: a child is sent each target's text once.
+const specs = new WeakMap<object, TargetSpec>();
+
+function specOf(target: unknown): TargetSpec {
+  if ((typeof target === "function" || typeof target === "object") && target !== null) {
+    let spec = specs.get(target);
+    if (spec === undefined) specs.set(target, spec = toTargetSpec(target));
+    return spec;
+  }
+  return toTargetSpec(target);
+}
+
+function checkInput(iterable: unknown): void {
+  const ok = typeof iterable === "object" && iterable !== null &&
+    (Symbol.iterator in iterable || Symbol.asyncIterator in iterable);
+  if (!ok && typeof iterable !== "string") {
+    throw new TypeError(
+      `Expected \`iterable\` to be an Iterable or AsyncIterable of items, got ${
+        describe(iterable)
+      }`,
+    );
+  }
+}
+
+/**
+ * A pool of workers that run tasks in parallel: Python's
+ * `multiprocessing.Pool` for Deno. Workers are Web Workers (default),
+ * `deno run` subprocesses, or — with `backend: "inline"` — async calls on
+ * this event loop, at most `processes` at a time.
+ *
+ * Types flow from the target: `pool.map((x: number) => x * 2, xs)` is a
+ * `Promise<number[]>`, and a `TaskRef` from `mp.tasks()` carries its
+ * function's signature.
+ *
+ * A task that throws, times out or kills its worker fails only its own call;
+ * the worker is replaced and the pool goes on.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ *
+ * await using pool = new mp.Pool(2);
+ * console.log(await pool.map((x: number) => x * x, [1, 2, 3])); // [1, 4, 9]
+ * console.log(await pool.apply((a: number, b: number) => a + b, [2, 3])); // 5
+ * for await (const v of pool.imapUnordered((x: number) => x + 1, [1, 2, 3])) {
+ *   console.log(v); // 2, 3, 4 in completion order
+ * }
+ * ```
+ */
+export class Pool implements AsyncDisposable {
+  #scheduler: Scheduler;
+  #backend: PoolBackend;
+  #timeout: number | undefined;
+
+  /**
+   * Starts the workers.
+   *
+   * @param options The options, or just the number of workers.
+   * @throws {RangeError} When `processes`, `maxtasksperchild` or `timeout` is
+   * out of range.
+   * @throws {TypeError} When `backend`, `initializer` or `initargs` has the
+   * wrong type.
+   * @throws {DOMException} `DataCloneError` when `initargs` cannot be sent.
+   */
+  constructor(options: number | PoolOptions = {}) {
+    const opts: PoolOptions = typeof options === "number" ? { processes: options } : options;
+    if (typeof opts !== "object" || opts === null) {
+      throw new TypeError(
+        `Expected \`options\` to be a number of processes or an object, got ${describe(options)}`,
+      );
+    }
+    const { processes = cpuCount(), backend = "worker", initializer, initargs = [] } = opts;
+    checkPositiveInteger("processes", processes);
+    checkBackend(backend, ["worker", "subprocess", "inline"]);
+    if (opts.maxtasksperchild !== undefined) {
+      checkPositiveInteger("maxtasksperchild", opts.maxtasksperchild);
+    }
+    if (opts.timeout !== undefined) checkTimeout(opts.timeout);
+    if (!Array.isArray(initargs)) {
+      throw new TypeError(`Expected \`initargs\` to be an array, got ${describe(initargs)}`);
+    }
+    const init = initializer === undefined ? null : toTargetSpec(initializer, "initializer");
+    if (backend !== "inline") assertCloneable(initargs, (i) => `Pool initarg ${i}`);
+    this.#backend = backend;
+    this.#timeout = opts.timeout;
+    this.#scheduler = new Scheduler(processes, {
+      backend,
+      initializer: init,
+      initializerFn: typeof initializer === "function" ? initializer as Callable : null,
+      initargs,
+      permissions: opts.permissions,
+      modules: init?.kind === "export" ? [init.module] : [],
+    }, opts.maxtasksperchild);
+  }
+
+  /**
+   * Runs `target(...args)` on a worker and waits for the result.
+   *
+   * @param target A function or `TaskRef`.
+   * @param args Its arguments.
+   * @param options `timeout` (run time, ms) and `signal`.
+   * @returns The result.
+   * @throws {StateError} When the pool is closed.
+   * @throws {DOMException} `DataCloneError` naming the argument that cannot be sent.
+   */
+  apply<A extends unknown[], R>(
+    target: Target<A, R>,
+    args?: A,
+    options: CallOptions = {},
+  ): Promise<R> {
+    return this.#applyJob(target, args, options).result.then((results) => results[0] as R);
+  }
+
+  /**
+   * Like {@linkcode Pool.apply}, without waiting: returns an
+   * {@linkcode AsyncResult}. `callback`/`errorCallback` run in this process.
+   *
+   * @param target A function or `TaskRef`.
+   * @param args Its arguments.
+   * @param options `timeout`, `signal`, `callback`, `errorCallback`.
+   * @returns The pending result.
+   * @throws {StateError} When the pool is closed.
+   */
+  applyAsync<A extends unknown[], R>(
+    target: Target<A, R>,
+    args?: A,
+    options: CallOptions & ResultCallbacks<R> = {},
+  ): AsyncResult<R> {
+    const job = this.#applyJob(target, args, options);
+    return new AsyncResult(job.result.then((results) => results[0] as R), options);
+  }
+
+  /**
+   * Runs `target(item)` for every item and resolves with the results in input
+   * order. Rejects with the first error (the pool stays usable).
+   *
+   * @param target A function or `TaskRef` of one argument.
+   * @param iterable The items: any `Iterable` or `AsyncIterable`.
+   * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
+   * @returns The results, in input order.
+   * @throws {StateError} When the pool is closed.
+   */
+  map<A, R>(target: Target<[A], R>, iterable: Input<A>, options: MapOptions = {}): Promise<R[]> {
+    return this.#job(target, iterable, false, "collect", options).result as Promise<R[]>;
+  }
+
+  /**
+   * Like {@linkcode Pool.map}, without waiting: returns an {@linkcode AsyncResult}.
+   *
+   * @param target A function or `TaskRef` of one argument.
+   * @param iterable The items.
+   * @param options As `map`, plus `callback` and `errorCallback`.
+   * @returns The pending results.
+   */
+  mapAsync<A, R>(
+    target: Target<[A], R>,
+    iterable: Input<A>,
+    options: MapOptions & ResultCallbacks<R[]> = {},
+  ): AsyncResult<R[]> {
+    const job = this.#job(target, iterable, false, "collect", options);
+    return new AsyncResult(job.result as Promise<R[]>, options);
+  }
+
+  /**
+   * Lazily yields `target(item)` for every item, in input order. Input is
+   * pulled only as workers free up and the consumer keeps up, so an infinite
+   * generator works and memory stays flat. Breaking out stops the input and
+   * the work in flight. A task error is thrown at its position.
+   *
+   * @param target A function or `TaskRef` of one argument.
+   * @param iterable The items: any `Iterable` or `AsyncIterable`, infinite too.
+   * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
+   * @returns An async iterator of the results.
+   * @throws {StateError} When the pool is closed.
+   */
+  imap<A, R>(
+    target: Target<[A], R>,
+    iterable: Input<A>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<R> {
+    return iterate(this.#job(target, iterable, false, "ordered", options));
+  }
+
+  /**
+   * Like {@linkcode Pool.imap}, yielding results as they complete. After a
+   * task error, the items already sent still complete and are yielded, then
+   * the error is thrown.
+   *
+   * @param target A function or `TaskRef` of one argument.
+   * @param iterable The items.
+   * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
+   * @returns An async iterator of the results, in completion order.
+   */
+  imapUnordered<A, R>(
+    target: Target<[A], R>,
+    iterable: Input<A>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<R> {
+    return iterate(this.#job(target, iterable, false, "unordered", options));
+  }
+
+  /**
+   * Like {@linkcode Pool.map}, with each item an argument list:
+   * `starmap(f, [[1, 2], [3, 4]])` runs `f(1, 2)` and `f(3, 4)`.
+   *
+   * @param target A function or `TaskRef`.
+   * @param iterable Argument lists.
+   * @param options As `map`.
+   * @returns The results, in input order.
+   */
+  starmap<A extends unknown[], R>(
+    target: Target<A, R>,
+    iterable: Input<A>,
+    options: MapOptions = {},
+  ): Promise<R[]> {
+    return this.#job(target, iterable, true, "collect", options).result as Promise<R[]>;
+  }
+
+  /**
+   * Like {@linkcode Pool.starmap}, without waiting.
+   *
+   * @param target A function or `TaskRef`.
+   * @param iterable Argument lists.
+   * @param options As `map`, plus `callback` and `errorCallback`.
+   * @returns The pending results.
+   */
+  starmapAsync<A extends unknown[], R>(
+    target: Target<A, R>,
+    iterable: Input<A>,
+    options: MapOptions & ResultCallbacks<R[]> = {},
+  ): AsyncResult<R[]> {
+    const job = this.#job(target, iterable, true, "collect", options);
+    return new AsyncResult(job.result as Promise<R[]>, options);
+  }
+
+  /** Accepts no more calls; workers exit once the calls in flight are done. */
+  close(): void {
+    this.#scheduler.close();
+  }
+
+  /**
+   * Stops every worker now. Calls not finished reject with `CancelledError`.
+   */
+  terminate(): void {
+    this.#scheduler.terminate();
+  }
+
+  /**
+   * Waits for every worker to exit, after `close()` or `terminate()`.
+   *
+   * @throws {StateError} When called before `close()` or `terminate()`.
+   */
+  join(): Promise<void> {
+    if (this.#scheduler.running) {
+      throw new StateError("Pool is still running: call close() or terminate() before join()");
+    }
+    return this.#scheduler.joined;
+  }
+
+  /** `await using pool = new Pool()`: `close()` then `join()` at scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.join();
+  }
+
+  /**
+   * Counts of workers and work: `{ processes, busy, idle, queued, completed,
+   * failed, crashed, timedOut }`.
+   *
+   * @returns A snapshot.
+   */
+  stats(): PoolStats {
+    return this.#scheduler.stats();
+  }
+
+  #applyJob(target: unknown, args: unknown[] | undefined, options: CallOptions): Job {
+    const list = args ?? [];
+    if (!Array.isArray(list)) {
+      throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(list)}`);
+    }
+    this.#assertRunning();
+    if (this.#backend !== "inline") assertCloneable(list, (i) => `Argument ${i}`);
+    return this.#job(target, [list], true, "collect", options);
+  }
+
+  #job(
+    target: unknown,
+    iterable: unknown,
+    star: boolean,
+    delivery: Delivery,
+    options: MapOptions & ResultCallbacks<never>,
+  ): Job {
+    this.#assertRunning();
+    checkCallOptions(options);
+    checkInput(iterable);
+    const spec = specOf(target);
+    if (Array.isArray(iterable) && this.#backend !== "inline") {
+      const bad = quickUncloneable(iterable);
+      if (bad !== null) {
+        throw new DOMException(
+          `Item ${bad.index} of the call cannot be sent to a worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
+          "DataCloneError",
+        );
+      }
+    }
+    const job = new Job({
+      target: spec,
+      direct: this.#backend === "inline" && typeof target === "function"
+        ? target as Callable
+        : null,
+      star,
+      input: iterable as Input<unknown>,
+      delivery,
+      chunksize: options.chunksize,
+      timeout: options.timeout ?? this.#timeout,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    }, this.#scheduler);
+    this.#scheduler.submit(job);
+    return job;
+  }
+
+  #assertRunning(): void {
+    if (!this.#scheduler.running) {
+      throw new StateError("Pool not running: it was closed or terminated; create a new Pool");
+    }
+  }
+}
+
+function iterate<R>(job: Job): AsyncIterableIterator<R> {
+  return {
+    next: () => job.next() as Promise<IteratorResult<R>>,
+    return: (value?: R) => {
+      job.stop();
+      return Promise.resolve({ value: value as R, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The options of `Pool` and of its calls, with the checks that turn a bad
+ * value into a precise `RangeError` or `TypeError`.
+ *
+ * @module
+ */
+
+import type { Permissions } from "../permissions.ts";
+import type { Backend } from "../spawn.ts";
+import { describe, type Target } from "../target.ts";
+
+/** Where a pool runs its tasks: children, or the caller's own event loop. */
+export type PoolBackend = Backend | "inline";
+
+/** Options of a `Pool`. */
+export interface PoolOptions<I extends unknown[] = unknown[]> {
+  /**
+   * How many workers run tasks at once.
+   * @default {cpuCount()}
+   */
+  processes?: number;
+  /**
+   * `"worker"`: Web Workers in this process; `"subprocess"`: `deno run`
+   * children; `"inline"`: async functions on this event loop, at most
+   * `processes` at a time (Python's `multiprocessing.dummy`, for I/O-bound
+   * work).
+   * @default {"worker"}
+   */
+  backend?: PoolBackend;
+  /** Runs once in each worker before its first task, with `initargs`. */
+  initializer?: Target<I>;
+  /**
+   * Arguments for `initializer`.
+   * @default {[]}
+   */
+  initargs?: I;
+  /**
+   * A worker is replaced after completing this many tasks (a chunk of a
+   * map counts as one task, as in Python). Unset, workers live as long as
+   * the pool.
+   */
+  maxtasksperchild?: number;
+  /**
+   * Default per-task time limit in milliseconds, counting run time only (per
+   * item for map-style calls). An overrunning task rejects with
+   * `TaskTimeoutError` and its worker is replaced. Unset, no limit.
+   */
+  timeout?: number;
+  /**
+   * What the workers may do; omitted, they have this process's permissions.
+   * @default {"inherit"}
+   */
+  permissions?: Permissions;
+}
+
+/** Progress of a call: `total` is `undefined` while the input's length is unknown. */
+export interface Progress {
+  /** Items completed (successfully or not). */
+  done: number;
+  /** Items in the input, once known. */
+  total: number | undefined;
+}
+
+/** Options shared by every call. */
+export interface CallOptions {
+  /**
+   * Per-task (per-item) time limit in milliseconds for this call; overrides
+   * the pool's `timeout`.
+   */
+  timeout?: number;
+  /** Cancels the call: queued items are dropped, running ones stopped. */
+  signal?: AbortSignal;
+}
+
+/** Options of `map`, `imap`, `imapUnordered`, `starmap` and their async forms. */
+export interface MapOptions extends CallOptions {
+  /**
+   * Items per message to a worker. Unset, it adapts: large enough that the
+   * per-message cost vanishes, small enough to keep every worker busy.
+   */
+  chunksize?: number;
+  /** Called in this process as items complete. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Callbacks of `applyAsync`, `mapAsync` and `starmapAsync`, run in this process. */
+export interface ResultCallbacks<T> {
+  /** Called with the result once it is ready. */
+  callback?: (result: T) => void;
+  /** Called with the error if the call fails. */
+  errorCallback?: (error: unknown) => void;
+}
+
+/** @throws {RangeError} Unless `value` is a positive integer. */
+export function checkPositiveInteger(name: string, value: unknown): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new RangeError(`Expected \`${name}\` to be a positive integer, got ${describe(value)}`);
+  }
+}
+
+/** @throws {RangeError} Unless `value` is a positive finite number of milliseconds. */
+export function checkTimeout(value: unknown): void {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `Expected \`timeout\` to be a positive number of milliseconds, got ${describe(value)}`,
+    );
+  }
+}
+
+/** @throws {TypeError} Unless `value` is an `AbortSignal`. */
+export function checkSignal(value: unknown): void {
+  if (!(value instanceof AbortSignal)) {
+    throw new TypeError(`Expected \`signal\` to be an AbortSignal, got ${describe(value)}`);
+  }
+}
+
+/** @throws {TypeError} Unless `value` is a function. */
+export function checkFunction(name: string, value: unknown): void {
+  if (typeof value !== "function") {
+    throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  }
+}
+
+/** Validates the options every call takes. */
+export function checkCallOptions(options: MapOptions & ResultCallbacks<never>): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Expected call options to be an object, got ${describe(options)}`);
+  }
+  if (options.timeout !== undefined) checkTimeout(options.timeout);
+  if (options.signal !== undefined) checkSignal(options.signal);
+  if (options.chunksize !== undefined) checkPositiveInteger("chunksize", options.chunksize);
+  if (options.onProgress !== undefined) checkFunction("onProgress", options.onProgress);
+  if (options.callback !== undefined) checkFunction("callback", options.callback);
+  if (options.errorCallback !== undefined) checkFunction("errorCallback", options.errorCallback);
+}
