@@ -48,6 +48,8 @@ export class Scheduler implements JobHost, SlotEvents {
   #everReady = new WeakSet<Slot>();
   #stats = { completed: 0, failed: 0, crashed: 0, timedOut: 0 };
   #joined = Promise.withResolvers<void>();
+  #kicking = false;
+  #kickAgain = false;
 
   /**
    * Starts `processes` slots.
@@ -81,10 +83,30 @@ export class Scheduler implements JobHost, SlotEvents {
     this.kick();
   }
 
-  /** Dispatches ready chunks to idle slots; retires slots once closed and done. */
+  /**
+   * Dispatches ready chunks to idle slots; retires slots once closed and done.
+   * Jobs call it back while it runs (taking a chunk pulls more input), so a
+   * nested call only asks the running one to go round again.
+   */
   kick(): void {
+    if (this.#kicking) {
+      this.#kickAgain = true;
+      return;
+    }
+    this.#kicking = true;
+    try {
+      do {
+        this.#kickAgain = false;
+        this.#kickOnce();
+      } while (this.#kickAgain);
+    } finally {
+      this.#kicking = false;
+    }
+  }
+
+  #kickOnce(): void {
     for (const job of this.#jobs) if (job.finished) this.#jobs.delete(job);
-    if (this.#state === "terminate") return;
+    if (this.#state === "terminate") return this.#checkJoined();
     this.#fill();
     for (const slot of this.#slots) {
       if (slot.state !== "idle") continue;
@@ -282,9 +304,12 @@ export class Scheduler implements JobHost, SlotEvents {
     }
   }
 
-  /** Children keep the program alive only while the pool has work. */
+  /**
+   * Children keep the program alive only while the pool has work, or is
+   * shutting down (so an awaited `join()` sees them exit).
+   */
   #updateRefs(): void {
-    const refed = this.#hasWork();
+    const refed = this.#state !== "run" || this.#hasWork();
     for (const slot of this.#slots) slot.ref(refed || slot.state === "busy");
   }
 
