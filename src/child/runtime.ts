@@ -148,6 +148,7 @@ export class ChildRuntime {
         value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
         if (isThenable(value)) value = await value;
       } catch (error) {
+        if (error instanceof ReferenceError && message.target?.kind !== "export") hint(error);
         this.#fail(id, i, error, stream ? [] : (values ?? numbers!).slice(0, i));
         return;
       }
@@ -190,6 +191,14 @@ export class ChildRuntime {
   #fail(id: number, index: number, error: unknown, results: unknown[] | Float64Array): void {
     this.#send({ t: "fail", id, index, error: serializeError(error), results }, results);
   }
+}
+
+const HINT =
+  " (a function target is sent to the child as source text, so it cannot use variables from around it: pass them as arguments, or export the function and use mp.tasks())";
+
+/** Explains the usual cause of a ReferenceError in a function target. */
+function hint(error: ReferenceError): void {
+  if (!error.message.endsWith(HINT)) error.message += HINT;
 }
 
 function notCloneable(value: unknown): DOMException {
