@@ -68,13 +68,13 @@ const NEVER_CLONEABLE = [Promise, WeakMap, WeakSet, WeakRef] as const;
 export function quickUncloneable(
   values: readonly unknown[],
 ): { index: number; reason: string } | null {
-  const seen = new Set<object>();
+  let seen: Set<object> | undefined;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol") {
       continue;
     }
-    const bad = findBad(value, seen, 0);
+    const bad = findBad(value, seen ??= new Set(), 0);
     if (bad !== null) return { index: i, reason: `${bad} is not structured-cloneable` };
   }
   return null;

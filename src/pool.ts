@@ -138,7 +138,7 @@ export class Pool implements AsyncDisposable {
     args?: A,
     options: CallOptions = {},
   ): Promise<R> {
-    return this.#applyJob(target, args, options).result.then((results) => results[0] as R);
+    return this.#applyJob(target, args, options).result as Promise<R>;
   }
 
   /**
@@ -157,7 +157,7 @@ export class Pool implements AsyncDisposable {
     options: CallOptions & ResultCallbacks<R> = {},
   ): AsyncResult<R> {
     const job = this.#applyJob(target, args, options);
-    return new AsyncResult(job.result.then((results) => results[0] as R), options);
+    return new AsyncResult(job.result as Promise<R>, options);
   }
 
   /**
@@ -309,8 +309,16 @@ export class Pool implements AsyncDisposable {
       throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(list)}`);
     }
     this.#assertRunning();
-    if (this.#backend !== "inline") assertCloneable(list, (i) => `Argument ${i}`);
-    return this.#job(target, [list], true, "collect", options);
+    if (this.#backend !== "inline") {
+      const bad = quickUncloneable(list);
+      if (bad !== null) {
+        throw new DOMException(
+          `Argument ${bad.index} cannot be sent to a worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
+          "DataCloneError",
+        );
+      }
+    }
+    return this.#job(target, [list], true, "collect", options, true);
   }
 
   #job(
@@ -319,12 +327,13 @@ export class Pool implements AsyncDisposable {
     star: boolean,
     delivery: Delivery,
     options: MapOptions & ResultCallbacks<never>,
+    single = false,
   ): Job {
     this.#assertRunning();
     checkCallOptions(options);
     checkInput(iterable);
     const spec = specOf(target);
-    if (Array.isArray(iterable) && this.#backend !== "inline") {
+    if (!single && Array.isArray(iterable) && this.#backend !== "inline") {
       const bad = quickUncloneable(iterable);
       if (bad !== null) {
         throw new DOMException(
@@ -339,6 +348,7 @@ export class Pool implements AsyncDisposable {
         ? target as Callable
         : null,
       star,
+      single,
       input: iterable as Input<unknown>,
       delivery,
       chunksize: options.chunksize,

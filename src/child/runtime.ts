@@ -18,6 +18,27 @@ import { serializeError } from "./serialize_error.ts";
 
 type Callable = (...args: unknown[]) => unknown;
 
+/** Fewer results than this travel as a plain array (see `packItems`). */
+const PACK_MIN = 32;
+
+/**
+ * A task's results so far: in a Float64Array while they are all numbers (it
+ * moves to the parent as one transferred buffer instead of n clones), else
+ * in an array.
+ */
+interface TaskState {
+  numbers: Float64Array | null;
+  values: unknown[] | null;
+}
+
+function newState(message: TaskMessage): TaskState {
+  const n = message.items.length;
+  if (message.stream) return { numbers: null, values: null };
+  return n < PACK_MIN
+    ? { numbers: null, values: new Array(n) }
+    : { numbers: new Float64Array(n), values: null };
+}
+
 /** What an entry file provides to the runtime. */
 export interface ChildHost {
   /**
@@ -72,7 +93,10 @@ function cloneable(value: unknown): boolean {
 export class ChildRuntime {
   #host: ChildHost;
   #targets = new Map<number, Callable>();
-  // Pool messages run one after another: a task waits for the initializer.
+  // Pool messages run one after another (a task waits for the initializer).
+  // While nothing is pending a message runs at once, so a synchronous task is
+  // answered inside the message event: the parent's thread is still awake.
+  #pending = 0;
   #queue: Promise<void> = Promise.resolve();
 
   /** @param host The entry file's transport hooks. */
@@ -87,14 +111,23 @@ export class ChildRuntime {
         this.#run(message);
         return;
       case "init":
-        this.#queue = this.#queue.then(() => this.#init(message));
-        return;
+        return this.#enqueue(() => this.#init(message));
       case "task":
-        this.#queue = this.#queue.then(() => this.#task(message));
-        return;
+        return this.#enqueue(() => this.#task(message));
       case "stop":
-        this.#queue = this.#queue.then(() => this.#host.exit(0));
-        return;
+        return this.#enqueue(() => this.#host.exit(0));
+    }
+  }
+
+  #enqueue(step: () => Promise<void> | void): void {
+    this.#pending++;
+    const done = () => void this.#pending--;
+    if (this.#pending === 1) {
+      const result = step();
+      if (result === undefined) return done();
+      this.#queue = result.then(done);
+    } else {
+      this.#queue = this.#queue.then(step).then(done);
     }
   }
 
@@ -125,53 +158,77 @@ export class ChildRuntime {
     this.#host.send({ t: "ready" });
   }
 
-  async #task(message: TaskMessage): Promise<void> {
-    const { id, items, star, stream } = message;
-    let fn = this.#targets.get(message.fn);
-    if (fn === undefined) {
-      try {
-        fn = await resolveTarget(message.target!);
-      } catch (error) {
-        this.#fail(id, 0, error, []);
-        return;
-      }
-      this.#targets.set(message.fn, fn);
-    }
-    const n = items.length;
-    // Results are gathered in a Float64Array while they are all numbers: it
-    // moves to the parent as one transferred buffer instead of n clones.
-    let numbers: Float64Array | null = stream ? null : new Float64Array(n);
-    let values: unknown[] | null = null;
-    for (let i = 0; i < n; i++) {
+  #task(message: TaskMessage): Promise<void> | void {
+    const fn = this.#targets.get(message.fn);
+    if (fn !== undefined) return this.#runTask(message, fn);
+    return resolveTarget(message.target!).then(
+      (resolved) => {
+        this.#targets.set(message.fn, resolved);
+        return this.#runTask(message, resolved);
+      },
+      (error) => this.#fail(message.id, 0, error, []),
+    );
+  }
+
+  /**
+   * Runs the items from `from` on. It stays synchronous until a result is a
+   * promise, then resumes after it.
+   */
+  #runTask(
+    message: TaskMessage,
+    fn: Callable,
+    from = 0,
+    state: TaskState = newState(message),
+  ): Promise<void> | void {
+    const { items, star } = message;
+    for (let i = from; i < items.length; i++) {
       let value: unknown;
       try {
         value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
-        if (isThenable(value)) value = await value;
       } catch (error) {
-        if (error instanceof ReferenceError && message.target?.kind !== "export") hint(error);
-        this.#fail(id, i, error, stream ? [] : (values ?? numbers!).slice(0, i));
-        return;
+        return this.#itemFailed(message, i, error, state);
       }
-      if (stream) {
-        if (!this.#send({ t: "item", id, value })) {
-          this.#fail(id, i, notCloneable(value), []);
-          return;
-        }
-      } else if (values !== null) {
-        values[i] = value;
-      } else if (typeof value === "number") {
-        numbers![i] = value;
-      } else {
-        values = Array.from(numbers!.subarray(0, i));
-        values.length = n;
-        values[i] = value;
-        numbers = null;
+      if (isThenable(value)) {
+        return Promise.resolve(value).then(
+          (settled) => {
+            if (this.#store(message, i, settled, state)) {
+              return this.#runTask(message, fn, i + 1, state);
+            }
+          },
+          (error) => this.#itemFailed(message, i, error, state),
+        );
       }
+      if (!this.#store(message, i, value, state)) return;
     }
-    const results = stream ? [] : values ?? numbers!;
-    if (this.#send({ t: "done", id, results }, results)) return;
+    const results = message.stream ? [] : state.values ?? state.numbers!;
+    if (this.#send({ t: "done", id: message.id, results }, results)) return;
     const bad = (results as unknown[]).findIndex((v) => !cloneable(v));
-    this.#fail(id, bad, notCloneable(results[bad]), (results as unknown[]).slice(0, bad));
+    this.#fail(message.id, bad, notCloneable(results[bad]), (results as unknown[]).slice(0, bad));
+  }
+
+  /** Keeps (or streams) one result; false when the task had to end. */
+  #store(message: TaskMessage, i: number, value: unknown, state: TaskState): boolean {
+    if (message.stream) {
+      if (this.#send({ t: "item", id: message.id, value })) return true;
+      this.#fail(message.id, i, notCloneable(value), []);
+      return false;
+    }
+    if (state.values !== null) state.values[i] = value;
+    else if (typeof value === "number") state.numbers![i] = value;
+    else {
+      const values = Array.from(state.numbers!.subarray(0, i)) as unknown[];
+      values.length = message.items.length;
+      values[i] = value;
+      state.values = values;
+      state.numbers = null;
+    }
+    return true;
+  }
+
+  #itemFailed(message: TaskMessage, i: number, error: unknown, state: TaskState): void {
+    if (error instanceof ReferenceError && message.target?.kind !== "export") hint(error);
+    const before = message.stream ? [] : (state.values ?? state.numbers!).slice(0, i);
+    this.#fail(message.id, i, error, before);
   }
 
   /** Sends; false when the message could not be cloned. */

@@ -31,7 +31,8 @@ self.close = () => end(Deno.exitCode);
 exitOnUncaught(end);
 
 const runtime = new ChildRuntime({
-  send: (message, transfer) => self.postMessage(message, transfer ?? []),
+  send: (message, transfer) =>
+    transfer === undefined ? self.postMessage(message) : self.postMessage(message, transfer),
   exit: (code) => end(code),
 });
 self.onmessage = (event: MessageEvent<ParentMessage>) => runtime.receive(event.data);

@@ -34,6 +34,11 @@ export class ChunkSizer {
     this.#adaptive = total === undefined;
   }
 
+  /** Whether sizes follow measured run times (so chunks must be timed). */
+  get adaptive(): boolean {
+    return this.#adaptive && this.#explicit === undefined;
+  }
+
   /** The size of the next chunk. */
   get size(): number {
     return this.#explicit ?? this.#size;
@@ -41,7 +46,7 @@ export class ChunkSizer {
 
   /** Learns from a chunk of `items` items that ran for `ms` milliseconds. */
   observe(items: number, ms: number): void {
-    if (this.#explicit !== undefined || !this.#adaptive || items === 0) return;
+    if (!this.adaptive || items === 0) return;
     const perItem = Math.max(ms, 0.01) / items;
     const ideal = Math.max(1, Math.min(MAX_ADAPTIVE, Math.round(TARGET_CHUNK_MS / perItem)));
     this.#size = Math.min(ideal, this.#size * 2);

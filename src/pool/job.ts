@@ -44,6 +44,8 @@ export interface JobSpec {
   direct: ((...args: unknown[]) => unknown) | null;
   /** Each item is an argument list. */
   star: boolean;
+  /** One item whose result is the call's (apply). */
+  single: boolean;
   input: Iterable<unknown> | AsyncIterable<unknown>;
   delivery: Delivery;
   chunksize: number | undefined;
@@ -58,8 +60,11 @@ type Entry = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class Job {
   readonly spec: JobSpec;
   readonly sizer: ChunkSizer;
-  /** Settles with every result in input order (`collect` delivery). */
-  readonly result: Promise<unknown[]>;
+  /**
+   * Settles with every result in input order (`collect` delivery), or with
+   * the only one (`single`).
+   */
+  readonly result: Promise<unknown>;
   #host: JobHost;
   #array: readonly unknown[] | null = null;
   #iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
@@ -80,13 +85,13 @@ export class Job {
   /** Unordered delivery: thrown once the outstanding work has drained. */
   #heldError: Entry | null = null;
   #results: unknown[] = [];
-  #resolve!: (results: unknown[]) => void;
+  #resolve!: (results: unknown) => void;
   #reject!: (error: unknown) => void;
   #ordered = new Map<number, Entry>();
   #nextOut = 0;
   #queue: Entry[] = [];
   #waiter: (() => void) | null = null;
-  #onAbort = () => this.abort(this.spec.signal!.reason);
+  #onAbort: (() => void) | null = null;
 
   /**
    * @param spec The call.
@@ -99,8 +104,6 @@ export class Job {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    // A collect job's rejection is the caller's to observe; nobody else's.
-    this.result.catch(() => {});
     const input = spec.input;
     if (Array.isArray(input)) {
       this.#array = input;
@@ -115,11 +118,24 @@ export class Job {
       if (typeof size === "number") this.#total = size;
     }
     this.sizer = new ChunkSizer(spec.chunksize, this.#total, host.processes);
+    // Chunks finish out of order; writing into a preallocated array keeps
+    // V8 from turning a growing one into a slow dictionary.
+    if (spec.delivery === "collect" && this.#total !== undefined) {
+      this.#results = new Array(this.#total);
+    }
     if (spec.signal?.aborted) {
       this.abort(spec.signal.reason);
       return;
     }
-    spec.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (spec.signal !== undefined) {
+      const signal = spec.signal;
+      this.#onAbort = () => this.abort(signal.reason);
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+  }
+
+  /** Starts pulling input; the scheduler calls it once the job is its own. */
+  start(): void {
     this.#pump();
   }
 
@@ -133,7 +149,7 @@ export class Job {
     const chunk = this.#ready.shift()!;
     this.#readyItems -= chunk.items.length;
     this.#inFlight += chunk.items.length;
-    chunk.startedAt = performance.now();
+    if (this.sizer.adaptive) chunk.startedAt = performance.now();
     this.#pump();
     return chunk;
   }
@@ -151,7 +167,9 @@ export class Job {
 
   /** A chunk completed; `results` are its items not already streamed. */
   chunkDone(chunk: Chunk, results: ArrayLike<unknown>): void {
-    this.sizer.observe(chunk.items.length, performance.now() - chunk.startedAt);
+    if (this.sizer.adaptive) {
+      this.sizer.observe(chunk.items.length, performance.now() - chunk.startedAt);
+    }
     for (let i = 0; i < results.length; i++) {
       this.#record(chunk.start + chunk.done++, { ok: true, value: results[i] });
     }
@@ -275,7 +293,7 @@ export class Job {
     }
     if (this.spec.delivery === "collect" && !this.#finished && this.#drained()) {
       this.#finish();
-      this.#resolve(this.#results);
+      this.#resolve(this.spec.single ? this.#results[0] : this.#results);
     }
     this.#wake();
   }
@@ -331,7 +349,7 @@ export class Job {
     this.#finished = true;
     this.#ready = [];
     this.#readyItems = 0;
-    this.spec.signal?.removeEventListener("abort", this.#onAbort);
+    if (this.#onAbort !== null) this.spec.signal!.removeEventListener("abort", this.#onAbort);
     this.#stopInput();
   }
 

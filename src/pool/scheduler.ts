@@ -80,7 +80,8 @@ export class Scheduler implements JobHost, SlotEvents {
   submit(job: Job): void {
     this.#jobs.add(job);
     this.#spawnBlocked = false;
-    this.kick();
+    job.start(); // pulls the first chunks, which kicks
+    if (!job.hasReady()) this.kick();
   }
 
   /**
@@ -305,12 +306,13 @@ export class Scheduler implements JobHost, SlotEvents {
   }
 
   /**
-   * Children keep the program alive only while the pool has work, or is
-   * shutting down (so an awaited `join()` sees them exit).
+   * Children keep the program alive only while they run a task, while work
+   * waits for them, or while the pool shuts down (so an awaited `join()`
+   * sees them exit); an idle pool never holds the program open.
    */
   #updateRefs(): void {
-    const refed = this.#state !== "run" || this.#hasWork();
-    for (const slot of this.#slots) slot.ref(refed || slot.state === "busy");
+    const all = this.#state !== "run" || this.#hasReady();
+    for (const slot of this.#slots) slot.ref(all || slot.chunk !== null);
   }
 
   #checkJoined(): void {
