@@ -1,8 +1,8 @@
 /**
  * A `Job` is one pool call: it pulls the call's input into chunks (lazily,
- * with back-pressure, for `imap`), takes results back as chunks complete, and
- * delivers them — all at once (`map`), in order (`imap`) or as completed
- * (`imapUnordered`).
+ * with back-pressure, for `imap`), accounts for every item it hands out, and
+ * passes results to its `Results` (results.ts), which deliver them all at
+ * once (`map`), in order (`imap`) or as completed (`imapUnordered`).
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { TaskTimeoutError } from "../errors.ts";
 import type { TargetSpec } from "../protocol.ts";
 import { ChunkSizer } from "./chunker.ts";
 import type { Progress } from "./options.ts";
+import { AsCompleted, Collected, InOrder, NOTHING, type Results } from "./results.ts";
 
 /** How a job hands its results to the caller. */
 export type Delivery = "collect" | "ordered" | "unordered";
@@ -20,7 +21,14 @@ export interface Chunk {
   readonly job: Job;
   /** Index of the first item in the call's input. */
   readonly start: number;
-  readonly items: unknown[];
+  /** How many items it has. */
+  readonly size: number;
+  /**
+   * The items. A child slot empties this once they are sent, unless the
+   * chunk may have to run again (it has a timeout): a slow consumer leaves
+   * many chunks in flight, and none should keep its input alive.
+   */
+  items: unknown[];
   /** How many leading items have completed (streamed back one by one). */
   done: number;
   /** When it was dispatched, for the chunk sizer. */
@@ -54,8 +62,6 @@ export interface JobSpec {
   onProgress: ((progress: Progress) => void) | undefined;
 }
 
-type Entry = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 /** One pool call in flight. */
 export class Job {
   readonly spec: JobSpec;
@@ -66,6 +72,7 @@ export class Job {
    */
   readonly result: Promise<unknown>;
   #host: JobHost;
+  #results: Results;
   #array: readonly unknown[] | null = null;
   #iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
   #async = false;
@@ -78,18 +85,14 @@ export class Job {
   #inFlight = 0;
   #completed = 0;
   #reported = 0;
-  /** No more results are wanted: failed, cancelled or delivered. */
+  /** No more work is wanted: the call failed, was cancelled or is complete. */
   #finished = false;
-  /** Ordered delivery: no index at or past this is wanted (an error sits there). */
-  #cutoff = Infinity;
-  /** Unordered delivery: thrown once the outstanding work has drained. */
-  #heldError: Entry | null = null;
-  #results: unknown[] = [];
+  /** The consumer is done: `next()` only reports the end. */
+  #closed = false;
+  /** Thrown by the next `next()` (an abort, for an iterating caller). */
+  #terminal: { error: unknown } | null = null;
   #resolve!: (results: unknown) => void;
   #reject!: (error: unknown) => void;
-  #ordered = new Map<number, Entry>();
-  #nextOut = 0;
-  #queue: Entry[] = [];
   #waiter: (() => void) | null = null;
   #onAbort: (() => void) | null = null;
 
@@ -118,11 +121,11 @@ export class Job {
       if (typeof size === "number") this.#total = size;
     }
     this.sizer = new ChunkSizer(spec.chunksize, this.#total, host.processes);
-    // Chunks finish out of order; writing into a preallocated array keeps
-    // V8 from turning a growing one into a slow dictionary.
-    if (spec.delivery === "collect" && this.#total !== undefined) {
-      this.#results = new Array(this.#total);
-    }
+    this.#results = spec.delivery === "collect"
+      ? new Collected(this.#total)
+      : spec.delivery === "ordered"
+      ? new InOrder()
+      : new AsCompleted();
     if (spec.signal?.aborted) {
       this.abort(spec.signal.reason);
       return;
@@ -147,32 +150,25 @@ export class Job {
   /** Takes the next chunk for a worker. */
   take(): Chunk {
     const chunk = this.#ready.shift()!;
-    this.#readyItems -= chunk.items.length;
-    this.#inFlight += chunk.items.length;
+    this.#readyItems -= chunk.size;
+    this.#inFlight += chunk.size;
     if (this.sizer.adaptive) chunk.startedAt = performance.now();
     this.#pump();
     return chunk;
   }
 
-  /** Whether results of `chunk` still matter. */
-  wants(chunk: Chunk): boolean {
-    return !this.#finished && chunk.start + chunk.done < this.#cutoff;
-  }
-
   /** The next item of a streaming chunk completed. */
   itemDone(chunk: Chunk, value: unknown): void {
-    this.#record(chunk.start + chunk.done++, { ok: true, value });
+    this.#record(chunk.start + chunk.done++, value);
     this.#settle();
   }
 
   /** A chunk completed; `results` are its items not already streamed. */
   chunkDone(chunk: Chunk, results: ArrayLike<unknown>): void {
     if (this.sizer.adaptive) {
-      this.sizer.observe(chunk.items.length, performance.now() - chunk.startedAt);
+      this.sizer.observe(chunk.size, performance.now() - chunk.startedAt);
     }
-    for (let i = 0; i < results.length; i++) {
-      this.#record(chunk.start + chunk.done++, { ok: true, value: results[i] });
-    }
+    for (let i = 0; i < results.length; i++) this.#record(chunk.start + chunk.done++, results[i]);
     this.#settle();
   }
 
@@ -181,12 +177,10 @@ export class Job {
    * it not already streamed. The chunk's later items were skipped.
    */
   chunkFailed(chunk: Chunk, index: number, error: unknown, results: ArrayLike<unknown>): void {
-    for (let i = 0; i < results.length; i++) {
-      this.#record(chunk.start + chunk.done++, { ok: true, value: results[i] });
-    }
+    for (let i = 0; i < results.length; i++) this.#record(chunk.start + chunk.done++, results[i]);
     chunk.done = index;
-    this.#record(chunk.start + chunk.done++, { ok: false, error });
-    this.#inFlight -= chunk.items.length - chunk.done;
+    this.#recordError(chunk.start + chunk.done++, error);
+    this.#inFlight -= chunk.size - chunk.done;
     this.#settle();
   }
 
@@ -198,15 +192,22 @@ export class Job {
   chunkTimedOut(chunk: Chunk, timeout: number): void {
     const rest = chunk.items.slice(chunk.done + 1);
     const index = chunk.start + chunk.done;
-    this.#record(index, {
-      ok: false,
-      error: new TaskTimeoutError(
+    this.#recordError(
+      index,
+      new TaskTimeoutError(
         `Task ${index} ran longer than its ${timeout} ms timeout; its worker was stopped and replaced`,
       ),
-    });
+    );
     this.#inFlight -= rest.length;
-    if (rest.length > 0 && !this.#finished && index + 1 < this.#cutoff) {
-      this.#ready.unshift({ job: this, start: index + 1, items: rest, done: 0, startedAt: 0 });
+    if (rest.length > 0 && !this.#finished && this.#results.wants(index + 1)) {
+      this.#ready.unshift({
+        job: this,
+        start: index + 1,
+        size: rest.length,
+        items: rest,
+        done: 0,
+        startedAt: 0,
+      });
       this.#readyItems += rest.length;
       this.#host.kick();
     }
@@ -225,29 +226,58 @@ export class Job {
     this.#host.cancelRunning(this);
   }
 
-  /** The next result in delivery order (`ordered`/`unordered` delivery). */
-  async next(): Promise<IteratorResult<unknown>> {
-    for (;;) {
-      const entry = this.#takeEntry();
-      if (entry !== undefined) {
-        if (entry.ok) {
-          this.#pump();
-          return { value: entry.value, done: false };
-        }
-        this.#close();
-        throw entry.error;
-      }
-      if (this.#drained()) {
-        this.#close();
-        return { value: undefined, done: true };
-      }
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
+  /**
+   * The next result in delivery order (`ordered`/`unordered` delivery). A
+   * value already waiting is handed out without an async function's frame:
+   * a consumer may call this millions of times.
+   */
+  next(): Promise<IteratorResult<unknown>> {
+    try {
+      const step = this.#step();
+      if (step !== undefined) return Promise.resolve(step);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return this.#wait();
+  }
+
+  async #wait(): Promise<IteratorResult<unknown>> {
+    for (;;) {
+      await new Promise<void>((resolve) => (this.#waiter = resolve));
+      const step = this.#step();
+      if (step !== undefined) return step;
+    }
+  }
+
+  /** What `next()` should settle with now, or `undefined` to wait. */
+  #step(): IteratorResult<unknown> | undefined {
+    if (this.#terminal !== null) {
+      const { error } = this.#terminal;
+      this.#terminal = null;
+      throw error;
+    }
+    if (this.#closed) return { value: undefined, done: true };
+    let value: unknown;
+    try {
+      value = this.#results.take(this.#inFlight === 0 && this.#ready.length === 0);
+    } catch (error) {
+      this.#close();
+      throw error;
+    }
+    if (value !== NOTHING) {
+      this.#pump();
+      return { value, done: false };
+    }
+    if (this.#drained()) {
+      this.#close();
+      return { value: undefined, done: true };
+    }
+    return undefined;
   }
 
   /** The consumer stopped early: stop the input and the work in flight. */
   stop(): void {
-    if (this.#finished) return;
+    if (this.#closed) return;
     this.#close();
     this.#host.cancelRunning(this);
   }
@@ -259,26 +289,34 @@ export class Job {
 
   /** Whether the job needs nothing more from the pool. */
   get finished(): boolean {
-    return this.#finished || (this.#drained() && this.#inFlight === 0);
+    return this.#finished || this.#drained();
   }
 
-  #record(index: number, entry: Entry): void {
+  #record(index: number, value: unknown): void {
     this.#inFlight--;
     this.#completed++;
-    if (this.#finished || index >= this.#cutoff) return;
-    const delivery = this.spec.delivery;
-    if (delivery === "collect") {
-      if (entry.ok) this.#results[index] = entry.value;
-      else this.#fail(entry.error);
-    } else if (delivery === "ordered") {
-      this.#ordered.set(index, entry);
-      if (!entry.ok) this.#cutTo(index);
-    } else if (entry.ok) {
-      this.#queue.push(entry);
-    } else if (this.#heldError === null) {
-      // The rest of the outstanding work still completes and is yielded first.
-      this.#heldError = entry;
-      this.#stopInput();
+    if (!this.#finished && this.#results.wants(index)) this.#results.value(index, value);
+  }
+
+  #recordError(index: number, error: unknown): void {
+    this.#inFlight--;
+    this.#completed++;
+    if (this.#finished) return;
+    this.#react(index, error);
+  }
+
+  /** Applies the delivery's answer to an error at `index`. */
+  #react(index: number, error: unknown): void {
+    switch (this.#results.error(index, error)) {
+      case "fail":
+        return this.#fail(error);
+      case "cut":
+        this.#stopInput();
+        this.#ready = this.#ready.filter((c) => c.start < index);
+        this.#readyItems = this.#ready.reduce((n, c) => n + c.size, 0);
+        return;
+      case "hold":
+        return this.#stopInput();
     }
   }
 
@@ -291,56 +329,27 @@ export class Job {
         total: this.#total ?? (this.#exhausted ? this.#pulled : undefined),
       });
     }
-    if (this.spec.delivery === "collect" && !this.#finished && this.#drained()) {
+    if (this.#results instanceof Collected && !this.#finished && this.#drained()) {
       this.#finish();
-      this.#resolve(this.spec.single ? this.#results[0] : this.#results);
+      const values = this.#results.values;
+      this.#resolve(this.spec.single ? values[0] : values);
     }
     this.#wake();
   }
 
-  #takeEntry(): Entry | undefined {
-    if (this.spec.delivery === "ordered") {
-      const entry = this.#ordered.get(this.#nextOut);
-      if (entry !== undefined) {
-        this.#ordered.delete(this.#nextOut++);
-        return entry;
-      }
-      return undefined;
-    }
-    const entry = this.#queue.shift();
-    if (entry !== undefined) return entry;
-    if (this.#heldError !== null && this.#inFlight === 0 && this.#ready.length === 0) {
-      const held = this.#heldError;
-      this.#heldError = null;
-      return held;
-    }
-    return undefined;
-  }
-
   /** Input exhausted and every pulled item accounted for. */
   #drained(): boolean {
-    return this.#exhausted && !this.#pulling && this.#inFlight === 0 &&
-      this.#ready.length === 0 && this.#heldError === null &&
-      (this.spec.delivery !== "ordered" || !this.#ordered.has(this.#nextOut));
-  }
-
-  #cutTo(index: number): void {
-    this.#cutoff = index + 1;
-    this.#stopInput();
-    this.#ready = this.#ready.filter((c) => c.start < this.#cutoff);
-    this.#readyItems = this.#ready.reduce((n, c) => n + c.items.length, 0);
+    return this.#exhausted && !this.#pulling && this.#inFlight === 0 && this.#ready.length === 0;
   }
 
   #fail(error: unknown): void {
-    if (this.spec.delivery === "collect") {
+    if (this.#results instanceof Collected) {
       this.#finish();
       this.#reject(error);
       return;
     }
     this.#close();
-    const entry: Entry = { ok: false, error };
-    if (this.spec.delivery === "ordered") this.#ordered.set(this.#nextOut, entry);
-    else this.#queue.push(entry);
+    this.#terminal = { error };
     this.#wake();
   }
 
@@ -367,8 +376,7 @@ export class Job {
 
   #close(): void {
     this.#finish();
-    this.#ordered.clear();
-    this.#queue = [];
+    this.#closed = true;
     this.#wake();
   }
 
@@ -379,18 +387,24 @@ export class Job {
   }
 
   #limit(): number {
-    if (this.spec.delivery === "collect") return Infinity;
+    if (this.#results instanceof Collected) return Infinity;
     return Math.max(2 * this.#host.processes * this.sizer.size, 4 * this.#host.processes);
   }
 
   #wantMore(): boolean {
     if (this.#exhausted || this.#finished) return false;
-    const buffered = this.spec.delivery === "ordered" ? this.#ordered.size : this.#queue.length;
-    return this.#readyItems + this.#inFlight + buffered < this.#limit();
+    return this.#readyItems + this.#inFlight + this.#results.buffered < this.#limit();
   }
 
   #enqueue(items: unknown[]): void {
-    this.#ready.push({ job: this, start: this.#pulled, items, done: 0, startedAt: 0 });
+    this.#ready.push({
+      job: this,
+      start: this.#pulled,
+      size: items.length,
+      items,
+      done: 0,
+      startedAt: 0,
+    });
     this.#readyItems += items.length;
     this.#pulled += items.length;
   }
@@ -398,12 +412,7 @@ export class Job {
   /** The input itself threw: the call fails at that point of the input. */
   #inputFailed(error: unknown): void {
     this.#exhausted = true;
-    const entry: Entry = { ok: false, error };
-    if (this.spec.delivery === "collect") this.#fail(error);
-    else if (this.spec.delivery === "ordered") {
-      this.#ordered.set(this.#pulled, entry);
-      this.#cutTo(this.#pulled);
-    } else if (this.#heldError === null) this.#heldError = entry;
+    if (!this.#finished) this.#react(this.#pulled, error);
   }
 
   /** Pulls input into chunks while the job wants more. */
@@ -423,17 +432,19 @@ export class Job {
       const iterator = this.#iterator as Iterator<unknown>;
       try {
         while (this.#wantMore()) {
-          const items: unknown[] = [];
           const size = this.sizer.size;
-          while (items.length < size) {
+          const items: unknown[] = new Array(size);
+          let n = 0;
+          while (n < size) {
             const step = iterator.next();
             if (step.done) {
               this.#exhausted = true;
               break;
             }
-            items.push(step.value);
+            items[n++] = step.value;
           }
-          if (items.length > 0) this.#enqueue(items);
+          items.length = n;
+          if (n > 0) this.#enqueue(items);
         }
       } catch (error) {
         this.#inputFailed(error);

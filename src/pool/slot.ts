@@ -18,6 +18,9 @@ import type { Chunk } from "./job.ts";
 import type { PoolBackend } from "./options.ts";
 import type { Permissions } from "../permissions.ts";
 
+/** What a chunk's items become once sent and never needed again. */
+const SENT: unknown[] = [];
+
 /** What a slot reports. */
 export interface SlotEvents {
   ready(slot: Slot): void;
@@ -128,6 +131,7 @@ class ChildSlot implements Slot {
       items instanceof Float64Array ? [items.buffer as ArrayBuffer] : undefined,
     );
     if (known === undefined) this.#targets.set(key, fn);
+    if (!message.stream) chunk.items = SENT;
     this.chunk = chunk;
     this.state = "busy";
     this.#arm();

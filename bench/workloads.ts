@@ -1,0 +1,77 @@
+// The workloads shared by bench/pool_bench.ts and bench/compare/run.ts.
+import * as mp from "../mod.ts";
+
+/** W1 input: 1 000 000 numbers. */
+export const W1_ITEMS: number[] = Array.from({ length: 1_000_000 }, (_, i) => i);
+
+/** W3: a CPU-bound task: count primes below `n` by trial division. */
+export function countPrimes(n: number): number {
+  let count = 0;
+  for (let i = 2; i < n; i++) {
+    let prime = true;
+    for (let d = 2; d * d <= i; d++) {
+      if (i % d === 0) {
+        prime = false;
+        break;
+      }
+    }
+    if (prime) count++;
+  }
+  return count;
+}
+
+/** W3 input: 16 tasks of ~20 ms each here. */
+export const W3_ITEMS: number[] = Array(16).fill(400_000);
+
+export const W = mp.tasks(import.meta.url, { countPrimes });
+
+/** The hand-written W1 baseline: two workers, one cloned `number[]` half each. */
+export class SquareWorkers {
+  #workers = [0, 1].map(() =>
+    new Worker(new URL("./fixtures/square_worker.ts", import.meta.url), { type: "module" })
+  );
+
+  async map(xs: number[]): Promise<number[]> {
+    const half = Math.ceil(xs.length / 2);
+    const parts = await Promise.all(this.#workers.map((w, i) =>
+      new Promise<number[]>((resolve) => {
+        w.onmessage = (e: MessageEvent<number[]>) => resolve(e.data);
+        w.postMessage(xs.slice(i * half, (i + 1) * half));
+      })
+    ));
+    return parts[0].concat(parts[1]);
+  }
+}
+
+/** The W2 worker baseline: a raw postMessage ping-pong. */
+export class EchoWorker {
+  #worker = new Worker(new URL("./fixtures/echo_worker.ts", import.meta.url), { type: "module" });
+
+  ping(): Promise<unknown> {
+    return new Promise((resolve) => {
+      this.#worker.onmessage = resolve;
+      this.#worker.postMessage(null);
+    });
+  }
+}
+
+/** The W2 subprocess baseline: 8-byte frames ping-ponged over a child's stdio. */
+export class EchoProcess {
+  #child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-config", new URL("./fixtures/echo_stdio.ts", import.meta.url).pathname],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  #writer = this.#child.stdin.getWriter();
+  #reader = this.#child.stdout.getReader({ mode: "byob" });
+  #frame = new Uint8Array(8);
+
+  async ping(): Promise<void> {
+    await this.#writer.write(this.#frame);
+    let got = 0;
+    while (got < 8) {
+      const { value } = await this.#reader.read(new Uint8Array(8 - got));
+      got += value!.byteLength;
+    }
+  }
+}
