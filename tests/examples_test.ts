@@ -73,3 +73,51 @@ Deno.test("examples/process_loop.ts interleaves test and main, then terminates",
   ok(got.filter((l) => l === "test").length >= 1);
   equal(got.at(-1), "child ended with exitcode -15");
 });
+
+Deno.test("examples/pool_apply_async.ts runs 10 tasks on 3 workers, then ends", async () => {
+  const out = await runProgram(example("pool_apply_async.ts"));
+  const got = lines(out.stdout);
+  deepEqual(got.slice(0, 11), [..."0123456789", "start"]);
+  const work = got.slice(11, 21);
+  deepEqual(work.map((l) => Number(/任务 = (\d+)/.exec(l)![1])).sort((a, b) => a - b), [
+    ...Array(10).keys(),
+  ]);
+  equal(new Set(work.map((l) => /工人 = (\d+)/.exec(l)![1])).size, 3);
+  equal(got[21], "end ");
+});
+
+Deno.test("examples/pool_callback.ts runs callbacks in the main process", async () => {
+  const out = await runProgram(example("pool_callback.ts"));
+  const main = /主线程的PID: (\d+)/.exec(out.stdout)![1];
+  const callbacks = [...out.stdout.matchAll(/bar的线程PID: (\d+)/g)].map((m) => m[1]);
+  deepEqual(callbacks, Array(10).fill(main));
+  const children = [...out.stdout.matchAll(/子线程的PID: (\d+)/g)].map((m) => m[1]);
+  equal(children.length, 10);
+  ok(children.every((pid) => pid !== main));
+});
+
+Deno.test("examples/pool_apply.ts runs one task at a time", async () => {
+  const out = await runProgram(example("pool_apply.ts"));
+  const got = lines(out.stdout);
+  equal(got.length, 21);
+  for (let i = 0; i < 20; i += 2) {
+    const pid = /in the process of (\d+)/.exec(got[i])![1];
+    equal(got[i + 1], `进程${pid}执行完毕`);
+  }
+  equal(got[20], "The end!");
+});
+
+Deno.test("examples/pool_map.ts prints the seed's results", async () => {
+  const out = await runProgram(example("pool_map.ts"));
+  equal(
+    out.stdout,
+    "100\n[\n   0,  1,  4,  9, 16,\n  25, 36, 49, 64, 81\n]\n0\n1\n4\nTimeoutError\n",
+  );
+});
+
+Deno.test("examples/demo.ts counts primes both ways and reports the speedup", async () => {
+  const out = await runProgram(example("demo.ts"));
+  const counts = [...out.stdout.matchAll(/(\d+) primes in/g)].map((m) => m[1]);
+  deepEqual(counts, ["539777", "539777"]);
+  match(out.stdout, /Speedup on \d+ CPUs?: \d+\.\d\d×/);
+});
