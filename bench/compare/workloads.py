@@ -84,12 +84,15 @@ def w3(pool):
 def w7(pool, n_items):
     """imap_unordered over n_items with a slow consumer; returns peak RSS."""
     n = 0
+    at_million = 0
     for _ in pool.imap_unordered(identity, range(n_items), chunksize=1000):
         n += 1
         if n % 1000 == 0:
             time.sleep(0.002)
+        if n == 1_000_000:
+            at_million = peak_rss_bytes()
     assert n == n_items
-    return {"items": n, "peak_rss": peak_rss_bytes()}
+    return {"items": n, "peak_rss": peak_rss_bytes(), "peak_rss_at_1m": at_million}
 
 
 if __name__ == "__main__":
