@@ -39,6 +39,7 @@ export { Pool } from "./src/pool.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export type {
   CallOptions,
+  Items,
   MapOptions,
   PoolBackend,
   PoolOptions,

@@ -15,6 +15,7 @@ import {
   checkCallOptions,
   checkPositiveInteger,
   checkTimeout,
+  type Items,
   type MapOptions,
   type PoolBackend,
   type PoolOptions,
@@ -25,7 +26,6 @@ import type { TargetSpec } from "./protocol.ts";
 import { checkBackend } from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
 
-type Input<A> = Iterable<A> | AsyncIterable<A>;
 type Callable = (...args: unknown[]) => unknown;
 
 // One spec per target object: a child is sent each target's text once.
@@ -170,7 +170,7 @@ export class Pool implements AsyncDisposable {
    * @returns The results, in input order.
    * @throws {StateError} When the pool is closed.
    */
-  map<A, R>(target: Target<[A], R>, iterable: Input<A>, options: MapOptions = {}): Promise<R[]> {
+  map<A, R>(target: Target<[A], R>, iterable: Items<A>, options: MapOptions = {}): Promise<R[]> {
     return this.#job(target, iterable, false, "collect", options).result as Promise<R[]>;
   }
 
@@ -184,7 +184,7 @@ export class Pool implements AsyncDisposable {
    */
   mapAsync<A, R>(
     target: Target<[A], R>,
-    iterable: Input<A>,
+    iterable: Items<A>,
     options: MapOptions & ResultCallbacks<R[]> = {},
   ): AsyncResult<R[]> {
     const job = this.#job(target, iterable, false, "collect", options);
@@ -205,7 +205,7 @@ export class Pool implements AsyncDisposable {
    */
   imap<A, R>(
     target: Target<[A], R>,
-    iterable: Input<A>,
+    iterable: Items<A>,
     options: MapOptions = {},
   ): AsyncIterableIterator<R> {
     return iterate(this.#job(target, iterable, false, "ordered", options));
@@ -223,7 +223,7 @@ export class Pool implements AsyncDisposable {
    */
   imapUnordered<A, R>(
     target: Target<[A], R>,
-    iterable: Input<A>,
+    iterable: Items<A>,
     options: MapOptions = {},
   ): AsyncIterableIterator<R> {
     return iterate(this.#job(target, iterable, false, "unordered", options));
@@ -240,7 +240,7 @@ export class Pool implements AsyncDisposable {
    */
   starmap<A extends unknown[], R>(
     target: Target<A, R>,
-    iterable: Input<A>,
+    iterable: Items<A>,
     options: MapOptions = {},
   ): Promise<R[]> {
     return this.#job(target, iterable, true, "collect", options).result as Promise<R[]>;
@@ -256,7 +256,7 @@ export class Pool implements AsyncDisposable {
    */
   starmapAsync<A extends unknown[], R>(
     target: Target<A, R>,
-    iterable: Input<A>,
+    iterable: Items<A>,
     options: MapOptions & ResultCallbacks<R[]> = {},
   ): AsyncResult<R[]> {
     const job = this.#job(target, iterable, true, "collect", options);
@@ -349,7 +349,7 @@ export class Pool implements AsyncDisposable {
         : null,
       star,
       single,
-      input: iterable as Input<unknown>,
+      input: iterable as Items<unknown>,
       delivery,
       chunksize: options.chunksize,
       timeout: options.timeout ?? this.#timeout,

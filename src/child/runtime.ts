@@ -14,7 +14,7 @@ import type {
   TaskMessage,
 } from "../protocol.ts";
 import { defineMethods, resolveTarget } from "./resolve.ts";
-import { serializeError } from "./serialize_error.ts";
+import { cloneable, serializeError } from "./serialize_error.ts";
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -78,15 +78,6 @@ export function exitOnUncaught(exit: (code: number) => void): void {
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null &&
     typeof (value as PromiseLike<unknown>).then === "function";
-}
-
-function cloneable(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Dispatches parent messages inside a child. */

@@ -13,7 +13,8 @@ function isError(value: unknown): value is Error {
     (typeof value === "object" && value !== null && "message" in value && "stack" in value);
 }
 
-function cloneable(value: unknown): boolean {
+/** Whether `value` survives structured cloning. */
+export function cloneable(value: unknown): boolean {
   try {
     structuredClone(value);
     return true;

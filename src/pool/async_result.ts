@@ -39,28 +39,14 @@ export class AsyncResult<T> implements PromiseLike<T> {
    */
   constructor(promise: Promise<T>, callbacks: ResultCallbacks<T> = {}) {
     this.#promise = promise;
-    // Errors in user callbacks surface as uncaught errors, as an event
-    // listener's would, and never disturb the pool.
     promise.then(
       (value) => {
         this.#state = "fulfilled";
-        if (callbacks.callback) {
-          try {
-            callbacks.callback(value);
-          } catch (error) {
-            reportError(error);
-          }
-        }
+        call(callbacks.callback, value);
       },
       (error) => {
         this.#state = "rejected";
-        if (callbacks.errorCallback) {
-          try {
-            callbacks.errorCallback(error);
-          } catch (thrown) {
-            reportError(thrown);
-          }
-        }
+        call(callbacks.errorCallback, error);
       },
     );
   }
@@ -130,6 +116,19 @@ export class AsyncResult<T> implements PromiseLike<T> {
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.#promise.then(onfulfilled, onrejected);
+  }
+}
+
+/**
+ * Runs a user callback. Its errors surface as uncaught errors, as an event
+ * listener's would, and never disturb the pool.
+ */
+function call<T>(callback: ((value: T) => void) | undefined, value: T): void {
+  if (callback === undefined) return;
+  try {
+    callback(value);
+  } catch (error) {
+    reportError(error);
   }
 }
 

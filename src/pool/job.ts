@@ -10,6 +10,7 @@
 import { TaskTimeoutError } from "../errors.ts";
 import type { TargetSpec } from "../protocol.ts";
 import { ChunkSizer } from "./chunker.ts";
+import { Input } from "./input.ts";
 import type { Progress } from "./options.ts";
 import { AsCompleted, Collected, InOrder, NOTHING, type Results } from "./results.ts";
 
@@ -73,12 +74,7 @@ export class Job {
   readonly result: Promise<unknown>;
   #host: JobHost;
   #results: Results;
-  #array: readonly unknown[] | null = null;
-  #iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
-  #async = false;
-  #total: number | undefined;
-  #pulled = 0;
-  #exhausted = false;
+  #input: Input;
   #pulling = false;
   #ready: Chunk[] = [];
   #readyItems = 0;
@@ -107,22 +103,10 @@ export class Job {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    const input = spec.input;
-    if (Array.isArray(input)) {
-      this.#array = input;
-      this.#total = input.length;
-    } else if (typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-      this.#iterator = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-      this.#async = true;
-    } else {
-      this.#iterator = (input as Iterable<unknown>)[Symbol.iterator]();
-      const size = (input as { length?: unknown; size?: unknown }).length ??
-        (input as { size?: unknown }).size;
-      if (typeof size === "number") this.#total = size;
-    }
-    this.sizer = new ChunkSizer(spec.chunksize, this.#total, host.processes);
+    this.#input = new Input(spec.input);
+    this.sizer = new ChunkSizer(spec.chunksize, this.#input.total, host.processes);
     this.#results = spec.delivery === "collect"
-      ? new Collected(this.#total)
+      ? new Collected(this.#input.total)
       : spec.delivery === "ordered"
       ? new InOrder()
       : new AsCompleted();
@@ -311,12 +295,12 @@ export class Job {
       case "fail":
         return this.#fail(error);
       case "cut":
-        this.#stopInput();
+        this.#input.close();
         this.#ready = this.#ready.filter((c) => c.start < index);
         this.#readyItems = this.#ready.reduce((n, c) => n + c.size, 0);
         return;
       case "hold":
-        return this.#stopInput();
+        return this.#input.close();
     }
   }
 
@@ -326,7 +310,7 @@ export class Job {
       this.#reported = this.#completed;
       this.spec.onProgress?.({
         done: this.#completed,
-        total: this.#total ?? (this.#exhausted ? this.#pulled : undefined),
+        total: this.#input.total ?? (this.#input.done ? this.#input.pulled : undefined),
       });
     }
     if (this.#results instanceof Collected && !this.#finished && this.#drained()) {
@@ -339,7 +323,7 @@ export class Job {
 
   /** Input exhausted and every pulled item accounted for. */
   #drained(): boolean {
-    return this.#exhausted && !this.#pulling && this.#inFlight === 0 && this.#ready.length === 0;
+    return this.#input.done && !this.#pulling && this.#inFlight === 0 && this.#ready.length === 0;
   }
 
   #fail(error: unknown): void {
@@ -359,19 +343,7 @@ export class Job {
     this.#ready = [];
     this.#readyItems = 0;
     if (this.#onAbort !== null) this.spec.signal!.removeEventListener("abort", this.#onAbort);
-    this.#stopInput();
-  }
-
-  /** Pulls nothing more, and lets a generator input run its `finally`. */
-  #stopInput(): void {
-    if (this.#exhausted) return;
-    this.#exhausted = true;
-    try {
-      const closing = this.#iterator?.return?.();
-      if (closing instanceof Promise) closing.catch(() => {});
-    } catch {
-      // An input that fails to close has nothing more to give anyway.
-    }
+    this.#input.close();
   }
 
   #close(): void {
@@ -392,88 +364,52 @@ export class Job {
   }
 
   #wantMore(): boolean {
-    if (this.#exhausted || this.#finished) return false;
+    if (this.#input.done || this.#finished) return false;
     return this.#readyItems + this.#inFlight + this.#results.buffered < this.#limit();
   }
 
+  /** Queues items just read from the input. */
   #enqueue(items: unknown[]): void {
+    if (items.length === 0) return;
     this.#ready.push({
       job: this,
-      start: this.#pulled,
+      start: this.#input.pulled - items.length,
       size: items.length,
       items,
       done: 0,
       startedAt: 0,
     });
     this.#readyItems += items.length;
-    this.#pulled += items.length;
   }
 
   /** The input itself threw: the call fails at that point of the input. */
   #inputFailed(error: unknown): void {
-    this.#exhausted = true;
-    if (!this.#finished) this.#react(this.#pulled, error);
+    if (!this.#finished) this.#react(this.#input.pulled, error);
   }
 
   /** Pulls input into chunks while the job wants more. */
   #pump(): void {
-    if (this.#pulling || this.#exhausted || this.#finished) return;
-    if (this.#array !== null) {
-      const array = this.#array;
-      while (this.#wantMore()) {
-        const items = array.slice(this.#pulled, this.#pulled + this.sizer.size);
-        if (items.length > 0) this.#enqueue(items);
-        if (this.#pulled >= array.length) this.#exhausted = true;
-      }
-      this.#afterPull();
+    if (this.#pulling || this.#input.done || this.#finished) return;
+    if (this.#input.isAsync) {
+      this.#pulling = true;
+      this.#pullAsync().finally(() => {
+        this.#pulling = false;
+        this.#afterPull();
+      });
       return;
     }
-    if (!this.#async) {
-      const iterator = this.#iterator as Iterator<unknown>;
-      try {
-        while (this.#wantMore()) {
-          const size = this.sizer.size;
-          const items: unknown[] = new Array(size);
-          let n = 0;
-          while (n < size) {
-            const step = iterator.next();
-            if (step.done) {
-              this.#exhausted = true;
-              break;
-            }
-            items[n++] = step.value;
-          }
-          items.length = n;
-          if (n > 0) this.#enqueue(items);
-        }
-      } catch (error) {
-        this.#inputFailed(error);
-      }
-      this.#afterPull();
-      return;
+    try {
+      while (this.#wantMore()) this.#enqueue(this.#input.read(this.sizer.size));
+    } catch (error) {
+      this.#inputFailed(error);
     }
-    this.#pulling = true;
-    this.#pullAsync().finally(() => {
-      this.#pulling = false;
-      this.#afterPull();
-    });
+    this.#afterPull();
   }
 
   async #pullAsync(): Promise<void> {
-    const iterator = this.#iterator as AsyncIterator<unknown>;
     try {
       while (this.#wantMore()) {
-        const items: unknown[] = [];
-        const size = this.sizer.size;
-        while (items.length < size) {
-          const step = await iterator.next();
-          if (this.#finished) return;
-          if (step.done) {
-            this.#exhausted = true;
-            break;
-          }
-          items.push(step.value);
-        }
+        const items = await this.#input.readAsync(this.sizer.size, () => this.#finished);
         if (items.length > 0) {
           this.#enqueue(items);
           this.#host.kick();

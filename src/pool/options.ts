@@ -53,6 +53,9 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
   permissions?: Permissions;
 }
 
+/** What map-style calls take: any sync or async iterable, infinite ones too. */
+export type Items<A> = Iterable<A> | AsyncIterable<A>;
+
 /** Progress of a call: `total` is `undefined` while the input's length is unknown. */
 export interface Progress {
   /** Items completed (successfully or not). */
