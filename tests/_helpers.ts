@@ -25,7 +25,7 @@ export interface ProgramOutput {
 export async function runProgram(
   file: string | URL,
   args: string[] = [],
-  options: { flags?: string[]; timeoutMs?: number } = {},
+  options: { flags?: string[]; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<ProgramOutput> {
   const path = file instanceof URL ? file.pathname : file;
   const flags = options.flags ?? ["-A", "--unstable-worker-options"];
@@ -34,7 +34,7 @@ export async function runProgram(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...options.env },
     signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
   }).output();
   const decoder = new TextDecoder();

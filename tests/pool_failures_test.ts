@@ -2,7 +2,7 @@
 // take the pool down.
 import * as mp from "../mod.ts";
 import { deepEqual, equal, match, ok, rejects } from "./_assert.ts";
-import { deadline } from "./_helpers.ts";
+import { deadline, PROGRAM, runProgram } from "./_helpers.ts";
 import { P, T } from "./fixtures/tasks.ts";
 
 const ALL: readonly mp.PoolBackend[] = ["worker", "subprocess", "inline"];
@@ -211,3 +211,30 @@ poolTest(ALL, "an initializer that throws fails the calls instead of hanging", a
   });
   await rejects(pool.map((x: number) => x, [1, 2]), mp.WorkerCrashedError);
 }, { initializer: P.failInit });
+
+Deno.test("[subprocess] a worker that runs out of memory rejects with WorkerCrashedError", async () => {
+  // A worker backend cannot be tested this way: an isolate out of memory
+  // ends its whole process in Deno (see the README's known limits).
+  const out = await runProgram(PROGRAM, ["oom"], {
+    env: { DENO_V8_FLAGS: "--max-old-space-size=64" },
+  });
+  match(out.stdout, /WorkerCrashedError signal=SIG(TRAP|ABRT|KILL|SEGV)/);
+  match(out.stdout, /next=2/);
+  equal(out.code, 0);
+});
+
+poolTest(
+  ["inline"],
+  "terminate() with long tasks running returns at once and cancels them",
+  async (pool) => {
+    const running = [pool.apply(T.sleep, [1000]), pool.map(T.sleep, [1000, 1000])]
+      .map((p) => p.catch((e) => e));
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    pool.terminate();
+    await pool.join();
+    ok(performance.now() - t0 < 500);
+    for (const p of running) ok(await p instanceof mp.CancelledError);
+    await new Promise((r) => setTimeout(r, 1000)); // the abandoned sleeps end
+  },
+);
