@@ -89,7 +89,7 @@ export class Pool implements AsyncDisposable {
    * @throws {RangeError} When `processes`, `maxtasksperchild` or `timeout` is
    * out of range.
    * @throws {TypeError} When `backend`, `initializer` or `initargs` has the
-   * wrong type.
+   * wrong type, or `permissions` are asked of the inline backend.
    * @throws {DOMException} `DataCloneError` when `initargs` cannot be sent.
    */
   constructor(options: number | PoolOptions = {}) {
@@ -106,6 +106,11 @@ export class Pool implements AsyncDisposable {
       checkPositiveInteger("maxtasksperchild", opts.maxtasksperchild);
     }
     if (opts.timeout !== undefined) checkTimeout(opts.timeout);
+    if (backend === "inline" && opts.permissions !== undefined && opts.permissions !== "inherit") {
+      throw new TypeError(
+        'The "inline" backend runs tasks in this process, so it cannot narrow their permissions: use backend "worker" or "subprocess" with `permissions`',
+      );
+    }
     if (!Array.isArray(initargs)) {
       throw new TypeError(`Expected \`initargs\` to be an array, got ${describe(initargs)}`);
     }
@@ -131,7 +136,6 @@ export class Pool implements AsyncDisposable {
    * @param options `timeout` (run time, ms) and `signal`.
    * @returns The result.
    * @throws {StateError} When the pool is closed.
-   * @throws {DOMException} `DataCloneError` naming the argument that cannot be sent.
    */
   apply<A extends unknown[], R>(
     target: Target<A, R>,
@@ -308,19 +312,14 @@ export class Pool implements AsyncDisposable {
     if (!Array.isArray(list)) {
       throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(list)}`);
     }
-    this.#assertRunning();
-    if (this.#backend !== "inline") {
-      const bad = quickUncloneable(list);
-      if (bad !== null) {
-        throw new DOMException(
-          `Argument ${bad.index} cannot be sent to a worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
-          "DataCloneError",
-        );
-      }
-    }
     return this.#job(target, [list], true, "collect", options, true);
   }
 
+  /**
+   * Makes and submits the job of a call. Misuse (a closed pool, bad options)
+   * throws; data that cannot be sent makes the call itself fail — its
+   * promise rejects, or its iteration throws — with nothing sent.
+   */
   #job(
     target: unknown,
     iterable: unknown,
@@ -332,18 +331,8 @@ export class Pool implements AsyncDisposable {
     this.#assertRunning();
     checkCallOptions(options);
     checkInput(iterable);
-    const spec = specOf(target);
-    if (!single && Array.isArray(iterable) && this.#backend !== "inline") {
-      const bad = quickUncloneable(iterable);
-      if (bad !== null) {
-        throw new DOMException(
-          `Item ${bad.index} of the call cannot be sent to a worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
-          "DataCloneError",
-        );
-      }
-    }
     const job = new Job({
-      target: spec,
+      target: specOf(target),
       direct: this.#backend === "inline" && typeof target === "function"
         ? target as Callable
         : null,
@@ -356,7 +345,9 @@ export class Pool implements AsyncDisposable {
       signal: options.signal,
       onProgress: options.onProgress,
     }, this.#scheduler);
-    this.#scheduler.submit(job);
+    const unsendable = this.#backend === "inline" ? null : checkSendable(iterable, single);
+    if (unsendable !== null) job.abort(unsendable);
+    else this.#scheduler.submit(job);
     return job;
   }
 
@@ -365,6 +356,18 @@ export class Pool implements AsyncDisposable {
       throw new StateError("Pool not running: it was closed or terminated; create a new Pool");
     }
   }
+}
+
+/** A `DataCloneError` for the first item (or apply argument) that cannot be sent. */
+function checkSendable(iterable: unknown, single: boolean): DOMException | null {
+  if (!Array.isArray(iterable)) return null;
+  const bad = quickUncloneable(single ? iterable[0] : iterable);
+  if (bad === null) return null;
+  const what = single ? `Argument ${bad.index}` : `Item ${bad.index} of the call`;
+  return new DOMException(
+    `${what} cannot be sent to a worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
+    "DataCloneError",
+  );
 }
 
 function iterate<R>(job: Job): AsyncIterableIterator<R> {

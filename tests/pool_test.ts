@@ -252,19 +252,36 @@ for (const backend of POOL_BACKENDS) {
       equal(await pool.apply((f: () => number) => f(), [() => 4]), 4);
       return;
     }
-    throws(() => pool.apply((_a: number, _f: unknown) => 1, [1, () => 2]), (e: Error) => {
+    await rejects(pool.apply((_a: number, _f: unknown) => 1, [1, () => 2]), (e: Error) => {
       equal(e.name, "DataCloneError");
-      match(e.message, /Argument 1/);
+      match(e.message, /Argument 1 cannot be sent.*function.*Nothing was sent/);
       return true;
     });
-    throws(() => pool.map((x: unknown) => x, [1, 2, { f: Symbol("s") }]), (e: Error) => {
+    await rejects(pool.map((x: unknown) => x, [1, 2, { f: Symbol("s") }]), (e: Error) => {
       equal(e.name, "DataCloneError");
-      match(e.message, /Item 2/);
+      match(e.message, /Item 2 of the call/);
       return true;
     });
+    const it = pool.imap((x: unknown) => x, [1, () => 2]);
+    await rejects(it.next(), (e: Error) => e.name === "DataCloneError");
+    equal(pool.stats().queued, 0);
     await rejects(pool.apply(() => ({ f: () => 1 })), (e: Error) => e.name === "DataCloneError");
     equal(await pool.apply(T.add, [1, 2]), 3);
   });
+
+  if (backend !== "inline") {
+    test("permissions narrow what pool workers may do", async (pool) => {
+      const tryRead = (path: string) => {
+        try {
+          Deno.readTextFileSync(path);
+          return "read";
+        } catch (error) {
+          return (error as Error).name;
+        }
+      };
+      equal(await pool.apply(tryRead, ["/etc/hostname"]), "NotCapable");
+    }, { permissions: { read: false } });
+  }
 
   test("a program with an idle, unclosed pool still ends", async () => {
     const src = `
