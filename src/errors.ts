@@ -166,7 +166,16 @@ export class EOFError extends Error {
   }
 }
 
-/** How a child ended, as carried by {@linkcode WorkerCrashedError}. */
+/**
+ * How a child ended, as carried by {@linkcode WorkerCrashedError}.
+ *
+ * @example
+ * ```ts
+ * import { WorkerCrashedError } from "@mp/multiprocessing";
+ * const info = { exitCode: null, signal: "SIGKILL" };
+ * console.log(new WorkerCrashedError("killed", info).signal); // "SIGKILL"
+ * ```
+ */
 export interface CrashInfo {
   /** The exit code, or `null` when the child was ended by a signal. */
   exitCode: number | null;

@@ -12,7 +12,18 @@ import { StateError } from "./errors.ts";
 const NAMES = ["read", "write", "net", "env", "sys", "run", "ffi", "import"] as const;
 type Name = typeof NAMES[number];
 
-/** Permission options for a child: Deno's own `PermissionOptions`. */
+/**
+ * Permission options for a child: Deno's own `PermissionOptions`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const permissions: mp.Permissions = { read: ["./data"], net: false };
+ * const p = new mp.Process({ target: () => {}, backend: "subprocess", permissions });
+ * p.start();
+ * await p.join();
+ * ```
+ */
 export type Permissions = Deno.PermissionOptions;
 
 function descriptor(name: Name, value?: string): Deno.PermissionDescriptor {

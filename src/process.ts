@@ -15,7 +15,23 @@ import { type Backend, checkBackend, spawnChannel } from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
 import { type Channel, exitcodeOf, type ExitStatus } from "./transport/channel.ts";
 
-/** Options of a {@linkcode Process}. */
+/**
+ * Options of a {@linkcode Process}.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const options: mp.ProcessOptions<[number]> = {
+ *   target: (n: number) => console.log(n),
+ *   args: [1],
+ *   name: "printer",
+ *   backend: "subprocess",
+ * };
+ * const p = new mp.Process(options);
+ * p.start();
+ * await p.join();
+ * ```
+ */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
   /**
    * What the child runs: a self-contained function (sent as source text) or

@@ -23,7 +23,16 @@ export interface SerializedError {
   errors?: SerializedError[];
 }
 
-/** Who a process is, as `currentProcess()` and `parentProcess()` report it. */
+/**
+ * Who a process is, as `currentProcess()` and `parentProcess()` report it.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const me: mp.ProcessInfo = mp.currentProcess();
+ * console.log(me.name, me.ident); // "MainProcess" "main"
+ * ```
+ */
 export interface ProcessInfo {
   /** Human-readable name, `"MainProcess"` for the main program. */
   name: string;

@@ -13,7 +13,18 @@ import type { Channel } from "./transport/channel.ts";
 import { SubprocessChannel } from "./transport/subprocess.ts";
 import { canUnrefWorker, WorkerChannel } from "./transport/worker.ts";
 
-/** Where children run: Web Workers in this process, or `deno run` subprocesses. */
+/**
+ * Where children run: Web Workers in this process, or `deno run` subprocesses.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const backend: mp.Backend = "subprocess";
+ * const p = new mp.Process({ target: () => console.log(Deno.pid), backend });
+ * p.start();
+ * await p.join();
+ * ```
+ */
 export type Backend = "worker" | "subprocess";
 
 /** What {@linkcode spawnChannel} needs to start a child. */

@@ -8,7 +8,16 @@
 
 import type { TargetSpec } from "./protocol.ts";
 
-/** Any function a child can call (the top type of all functions). */
+/**
+ * Any function a child can call (the top type of all functions).
+ *
+ * @example
+ * ```ts
+ * import type { AnyFunction } from "@mp/multiprocessing";
+ * const fns: AnyFunction[] = [(a: number) => a, (s: string, t: string) => s + t];
+ * console.log(fns.length); // 2
+ * ```
+ */
 export type AnyFunction = (...args: never) => unknown;
 
 /**
@@ -40,22 +49,66 @@ export interface TaskRef<F extends AnyFunction = AnyFunction> {
   readonly __signature?: F;
 }
 
-/** The arguments a target takes. */
+/**
+ * The arguments a target takes.
+ *
+ * @example
+ * ```ts
+ * import type { TargetArgs } from "@mp/multiprocessing";
+ * const add = (a: number, b: number) => a + b;
+ * const args: TargetArgs<typeof add> = [1, 2];
+ * ```
+ */
 export type TargetArgs<T> = T extends TaskRef<infer F> ? ArgsOf<F>
   : ArgsOf<T>;
 
-/** The parameter list of a function type. */
+/**
+ * The parameter list of a function type.
+ *
+ * @example
+ * ```ts
+ * import type { ArgsOf } from "@mp/multiprocessing";
+ * type A = ArgsOf<(a: number, b: string) => void>; // [a: number, b: string]
+ * const args: A = [1, "x"];
+ * ```
+ */
 export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
 
-/** The awaited return type of a function type. */
+/**
+ * The awaited return type of a function type.
+ *
+ * @example
+ * ```ts
+ * import type { ResultOf } from "@mp/multiprocessing";
+ * type R = ResultOf<() => Promise<number>>; // number
+ * const r: R = 42;
+ * ```
+ */
 export type ResultOf<F> = F extends (...args: never) => infer R ? Awaited<R> : never;
 
-/** What a target resolves to once awaited in the child. */
+/**
+ * What a target resolves to once awaited in the child.
+ *
+ * @example
+ * ```ts
+ * import type { TargetResult } from "@mp/multiprocessing";
+ * const fetchLength = async (s: string) => await Promise.resolve(s.length);
+ * const n: TargetResult<typeof fetchLength> = 3; // number, not Promise<number>
+ * ```
+ */
 export type TargetResult<T> = T extends TaskRef<infer F> ? ResultOf<F> : ResultOf<T>;
 
 /**
  * A target taking `A` and producing `R` (or a promise of it): a function or a
  * {@linkcode TaskRef}.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const double: mp.Target<[number], number> = (x: number) => x * 2;
+ * await using pool = new mp.Pool(1);
+ * console.log(await pool.apply(double, [21])); // 42
+ * ```
  */
 export type Target<A extends unknown[] = never[], R = unknown> =
   | ((...args: A) => R | Promise<R>)

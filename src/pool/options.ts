@@ -9,10 +9,28 @@ import type { Permissions } from "../permissions.ts";
 import type { Backend } from "../spawn.ts";
 import { describe, type Target } from "../target.ts";
 
-/** Where a pool runs its tasks: children, or the caller's own event loop. */
+/**
+ * Where a pool runs its tasks: children, or the caller's own event loop.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const backend: mp.PoolBackend = "inline"; // I/O-bound work on this event loop
+ * await using pool = new mp.Pool({ processes: 8, backend });
+ * ```
+ */
 export type PoolBackend = Backend | "inline";
 
-/** Options of a `Pool`. */
+/**
+ * Options of a `Pool`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const options: mp.PoolOptions = { processes: 2, maxtasksperchild: 100, timeout: 30_000 };
+ * await using pool = new mp.Pool(options);
+ * ```
+ */
 export interface PoolOptions<I extends unknown[] = unknown[]> {
   /**
    * How many workers run tasks at once.
@@ -53,10 +71,34 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
   permissions?: Permissions;
 }
 
-/** What map-style calls take: any sync or async iterable, infinite ones too. */
+/**
+ * What map-style calls take: any sync or async iterable, infinite ones too.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * async function* numbers() {
+ *   yield 1;
+ *   yield 2;
+ * }
+ * const items: mp.Items<number> = numbers();
+ * await using pool = new mp.Pool(1);
+ * console.log(await pool.map((x: number) => x * 10, items)); // [10, 20]
+ * ```
+ */
 export type Items<A> = Iterable<A> | AsyncIterable<A>;
 
-/** Progress of a call: `total` is `undefined` while the input's length is unknown. */
+/**
+ * Progress of a call: `total` is `undefined` while the input's length is unknown.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using pool = new mp.Pool(2);
+ * const report = ({ done, total }: mp.Progress) => console.log(`${done} of ${total ?? "?"}`);
+ * await pool.map((x: number) => x, [1, 2, 3], { onProgress: report });
+ * ```
+ */
 export interface Progress {
   /** Items completed (successfully or not). */
   done: number;
@@ -64,7 +106,17 @@ export interface Progress {
   total: number | undefined;
 }
 
-/** Options shared by every call. */
+/**
+ * Options shared by every call.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using pool = new mp.Pool(1);
+ * const options: mp.CallOptions = { timeout: 5000, signal: AbortSignal.timeout(10_000) };
+ * console.log(await pool.apply((x: number) => x + 1, [1], options)); // 2
+ * ```
+ */
 export interface CallOptions {
   /**
    * Per-task (per-item) time limit in milliseconds for this call; overrides
@@ -75,7 +127,20 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Options of `map`, `imap`, `imapUnordered`, `starmap` and their async forms. */
+/**
+ * Options of `map`, `imap`, `imapUnordered`, `starmap` and their async forms.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using pool = new mp.Pool(2);
+ * const options: mp.MapOptions = {
+ *   chunksize: 100,
+ *   onProgress: ({ done, total }) => console.log(`${done}/${total}`),
+ * };
+ * await pool.map((x: number) => x * 2, Array.from({ length: 1000 }, (_, i) => i), options);
+ * ```
+ */
 export interface MapOptions extends CallOptions {
   /**
    * Items per message to a worker. Unset, it adapts: large enough that the
@@ -86,7 +151,20 @@ export interface MapOptions extends CallOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** Callbacks of `applyAsync`, `mapAsync` and `starmapAsync`, run in this process. */
+/**
+ * Callbacks of `applyAsync`, `mapAsync` and `starmapAsync`, run in this process.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using pool = new mp.Pool(1);
+ * const callbacks: mp.ResultCallbacks<number> = {
+ *   callback: (result) => console.log("got", result),
+ *   errorCallback: (error) => console.error("failed", error),
+ * };
+ * await pool.applyAsync((a: number) => a * 2, [21], callbacks);
+ * ```
+ */
 export interface ResultCallbacks<T> {
   /** Called with the result once it is ready. */
   callback?: (result: T) => void;

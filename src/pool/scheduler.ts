@@ -13,7 +13,18 @@ import type { ExitStatus } from "../transport/channel.ts";
 import type { Chunk, Job, JobHost } from "./job.ts";
 import { createSlot, type Slot, type SlotConfig, type SlotEvents } from "./slot.ts";
 
-/** `Pool.stats()`. */
+/**
+ * `Pool.stats()`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using pool = new mp.Pool(2);
+ * await pool.map((x: number) => x, [1, 2, 3]);
+ * const stats: mp.PoolStats = pool.stats();
+ * console.log(stats.completed, stats.crashed); // 3 0
+ * ```
+ */
 export interface PoolStats {
   /** Workers the pool keeps. */
   processes: number;
