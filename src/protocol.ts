@@ -100,13 +100,26 @@ export interface TaskMessage {
   stream: boolean;
 }
 
+/**
+ * Parent → child: call a target once (a pool `apply`): a `task` trimmed to
+ * what one call needs, since its cloning is most of an apply's cost.
+ */
+export interface CallMessage {
+  t: "call";
+  id: number;
+  /** As in `TaskMessage`. */
+  fn: number;
+  target?: TargetSpec;
+  args: unknown[];
+}
+
 /** Parent → child: finish and exit with code 0. */
 export interface StopMessage {
   t: "stop";
 }
 
 /** Every message a parent sends to a child. */
-export type ParentMessage = RunMessage | InitMessage | TaskMessage | StopMessage;
+export type ParentMessage = RunMessage | InitMessage | TaskMessage | CallMessage | StopMessage;
 
 /** Child → parent: the child is about to end with this exit code. */
 export interface ExitMessage {
@@ -139,6 +152,13 @@ export interface DoneMessage {
   results: unknown[] | Float64Array;
 }
 
+/** Child → parent: a `call` returned `value` (a failed call answers `fail`). */
+export interface ValueMessage {
+  t: "value";
+  id: number;
+  value: unknown;
+}
+
 /**
  * Child → parent: item `index` of a task failed and the rest were skipped;
  * `results` holds the earlier items' values not already streamed.
@@ -158,4 +178,5 @@ export type ChildMessage =
   | InitFailedMessage
   | ItemMessage
   | DoneMessage
+  | ValueMessage
   | FailMessage;

@@ -7,6 +7,7 @@
 
 import { currentProcess, enterChild } from "../context.ts";
 import type {
+  CallMessage,
   ChildMessage,
   InitMessage,
   ParentMessage,
@@ -105,6 +106,8 @@ export class ChildRuntime {
         return this.#enqueue(() => this.#init(message));
       case "task":
         return this.#enqueue(() => this.#task(message));
+      case "call":
+        return this.#enqueue(() => this.#call(message));
       case "stop":
         return this.#enqueue(() => this.#host.exit(0));
     }
@@ -150,12 +153,47 @@ export class ChildRuntime {
   }
 
   #task(message: TaskMessage): Promise<void> | void {
+    return this.#withTarget(message, (fn) => this.#runTask(message, fn));
+  }
+
+  #call(message: CallMessage): Promise<void> | void {
+    return this.#withTarget(message, (fn) => {
+      let value: unknown;
+      try {
+        value = fn(...message.args);
+      } catch (error) {
+        return this.#callFailed(message, error);
+      }
+      if (!isThenable(value)) return this.#answer(message, value);
+      return Promise.resolve(value).then(
+        (settled) => this.#answer(message, settled),
+        (error) => this.#callFailed(message, error),
+      );
+    });
+  }
+
+  #answer(message: CallMessage, value: unknown): void {
+    if (!this.#send({ t: "value", id: message.id, value })) {
+      this.#fail(message.id, 0, notCloneable(value), []);
+    }
+  }
+
+  #callFailed(message: CallMessage, error: unknown): void {
+    if (error instanceof ReferenceError && message.target?.kind !== "export") hint(error);
+    this.#fail(message.id, 0, error, []);
+  }
+
+  /** Runs `then` with the message's target, resolving it on first use. */
+  #withTarget(
+    message: TaskMessage | CallMessage,
+    then: (fn: Callable) => Promise<void> | void,
+  ): Promise<void> | void {
     const fn = this.#targets.get(message.fn);
-    if (fn !== undefined) return this.#runTask(message, fn);
+    if (fn !== undefined) return then(fn);
     return resolveTarget(message.target!).then(
       (resolved) => {
         this.#targets.set(message.fn, resolved);
-        return this.#runTask(message, resolved);
+        return then(resolved);
       },
       (error) => this.#fail(message.id, 0, error, []),
     );

@@ -9,7 +9,7 @@
 
 import { resolveTarget } from "../child/resolve.ts";
 import { currentProcess, nextChildIdent } from "../context.ts";
-import type { ChildMessage, TargetSpec, TaskMessage } from "../protocol.ts";
+import type { CallMessage, ChildMessage, TargetSpec, TaskMessage } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { spawnChannel } from "../spawn.ts";
 import type { Channel, ExitStatus } from "../transport/channel.ts";
@@ -112,26 +112,24 @@ class ChildSlot implements Slot {
   }
 
   run(chunk: Chunk): void {
-    const { target, star, timeout } = chunk.job.spec;
+    const { target, star, timeout, single } = chunk.job.spec;
     const key = target.kind === "source" ? target.source : `${target.module}#${target.name}`;
     const known = this.#targets.get(key);
     const fn = known ?? this.#targets.size;
-    const items = star ? chunk.items : packItems(chunk.items);
-    const message: TaskMessage = {
-      t: "task",
-      id: ++this.#taskId,
-      fn,
-      items,
-      star,
-      stream: timeout !== undefined,
-    };
+    const id = ++this.#taskId;
+    let message: TaskMessage | CallMessage;
+    let transfer: Transferable[] | undefined;
+    if (single) {
+      message = { t: "call", id, fn, args: chunk.items[0] as unknown[] };
+    } else {
+      const items = star ? chunk.items : packItems(chunk.items);
+      message = { t: "task", id, fn, items, star, stream: timeout !== undefined };
+      if (items instanceof Float64Array) transfer = [items.buffer as ArrayBuffer];
+    }
     if (known === undefined) message.target = target;
-    this.#channel.send(
-      message,
-      items instanceof Float64Array ? [items.buffer as ArrayBuffer] : undefined,
-    );
+    this.#channel.send(message, transfer);
     if (known === undefined) this.#targets.set(key, fn);
-    if (!message.stream) chunk.items = SENT;
+    if (timeout === undefined) chunk.items = SENT;
     this.chunk = chunk;
     this.state = "busy";
     this.#arm();
@@ -178,12 +176,14 @@ class ChildSlot implements Slot {
         this.#events.item(this, message.value);
         return;
       case "done":
+      case "value":
       case "fail":
         if (message.id !== this.#taskId || this.chunk === null) return;
         clearTimeout(this.#timer);
         this.tasks++;
         if (this.state === "busy") this.state = "idle";
         if (message.t === "done") this.#events.done(this, message.results);
+        else if (message.t === "value") this.#events.done(this, [message.value]);
         else {
           this.#events.fail(this, message.index, deserializeError(message.error), message.results);
         }
