@@ -238,3 +238,28 @@ poolTest(
     await new Promise((r) => setTimeout(r, 1000)); // the abandoned sleeps end
   },
 );
+
+poolTest(
+  CHILDREN,
+  "crashes, timeouts and aborts while work is queued: every call settles",
+  async (pool) => {
+    const settle = (p: Promise<unknown>) => p.then(() => "ok", (e) => (e as Error).name);
+    const calls = Array.from({ length: 160 }, (_, i) => {
+      switch (i % 4) {
+        case 0:
+          return settle(pool.apply(T.exitWith, [2]));
+        case 1:
+          return settle(pool.apply(T.sleep, [5000], { timeout: 30 }));
+        case 2:
+          return settle(pool.apply(T.sleep, [5000], { signal: AbortSignal.timeout(20) }));
+        default:
+          return settle(pool.apply(T.add, [i, 0]));
+      }
+    });
+    const outcomes = await Promise.all(calls);
+    const expected = ["WorkerCrashedError", "TaskTimeoutError", "TimeoutError", "ok"];
+    outcomes.forEach((outcome, i) => equal(outcome, expected[i % 4], `call ${i}`));
+    equal(pool.stats().crashed, 40);
+    equal(pool.stats().timedOut, 40);
+  },
+);

@@ -53,6 +53,8 @@ export class SubprocessChannel implements Channel {
   #child: ChildProcess;
   #socket: Socket | null;
   #writer: FrameWriter;
+  #refed = true;
+  #gone = false;
 
   /**
    * Spawns the child.
@@ -100,6 +102,7 @@ export class SubprocessChannel implements Channel {
     });
     this.exited = new Promise((resolve) => {
       this.#child.on("exit", (code: number | null, signal: string | null) => {
+        this.#gone = true;
         const status = { code, signal };
         if (socketClosed) return resolve(status);
         // Messages written just before exit may still be in flight.
@@ -127,14 +130,33 @@ export class SubprocessChannel implements Channel {
   }
 
   unref(): void {
-    this.#child.unref();
-    this.#socket?.unref();
-    (this.#child.stdin as unknown as Socket).unref?.();
+    this.#setRef(false);
   }
 
   ref(): void {
-    this.#child.ref();
-    this.#socket?.ref();
-    (this.#child.stdin as unknown as Socket).ref?.();
+    this.#setRef(true);
+  }
+
+  /*
+   * The child's status and its fd-3 socket are what keep the program alive
+   * (an idle stdin write stream holds nothing; ref'ing it only piles up
+   * listeners). A child that is gone needs no ref: its process resource may
+   * already be closed before node:child_process reports the exit.
+   */
+  #setRef(ref: boolean): void {
+    if (this.#refed === ref || this.#gone) return;
+    this.#refed = ref;
+    try {
+      if (ref) {
+        this.#child.ref();
+        this.#socket?.ref();
+      } else {
+        this.#child.unref();
+        this.#socket?.unref();
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+      this.#gone = true;
+    }
   }
 }
