@@ -322,6 +322,10 @@ Deno.test("new Pool() validates its options with precise errors", () => {
     () => new mp.Pool({ initargs: [() => 1], backend: "worker" }),
     (e: Error) => e.name === "DataCloneError",
   );
+  throws(
+    () => new mp.Pool({ backend: "inline", permissions: "none" }),
+    (e: Error) => e instanceof TypeError && /cannot narrow their permissions/.test(e.message),
+  );
 });
 
 Deno.test("Pool calls validate their options; a closed pool refuses work", async () => {
