@@ -266,9 +266,9 @@ export class Job {
     this.#host.cancelRunning(this);
   }
 
-  /** Counts for `Pool.stats()`. */
-  get counts(): { queued: number; running: number } {
-    return { queued: this.#finished ? 0 : this.#readyItems, running: this.#inFlight };
+  /** Items waiting for a worker, for `Pool.stats()`. */
+  get queued(): number {
+    return this.#finished ? 0 : this.#readyItems;
   }
 
   /** Whether the job needs nothing more from the pool. */

@@ -175,7 +175,7 @@ export class Scheduler implements JobHost, SlotEvents {
       else if (slot.state === "idle") idle++;
     }
     let queued = 0;
-    for (const job of this.#jobs) queued += job.counts.queued;
+    for (const job of this.#jobs) queued += job.queued;
     return { processes: this.processes, busy, idle, queued, ...this.#stats };
   }
 
