@@ -59,3 +59,7 @@ export {
   type TaskRef,
   tasks,
 } from "./src/target.ts";
+export { JoinableQueue, Queue, type QueueOptions } from "./src/queue.ts";
+export { SimpleQueue } from "./src/simple_queue.ts";
+export { Connection, Pipe, type PipeOptions } from "./src/pipe.ts";
+export type { WaitOptions } from "./src/ipc/options.ts";

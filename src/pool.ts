@@ -6,6 +6,8 @@
  */
 
 import { assertCloneable, quickUncloneable } from "./clone.ts";
+import { extractHandles, type Found } from "./handles/share.ts";
+import { Connection } from "./pipe.ts";
 import { cpuCount } from "./context.ts";
 import { StateError } from "./errors.ts";
 import { AsyncResult } from "./pool/async_result.ts";
@@ -115,7 +117,18 @@ export class Pool implements AsyncDisposable {
       throw new TypeError(`Expected \`initargs\` to be an array, got ${describe(initargs)}`);
     }
     const init = initializer === undefined ? null : toTargetSpec(initializer, "initializer");
-    if (backend !== "inline") assertCloneable(initargs, (i) => `Pool initarg ${i}`);
+    if (backend !== "inline") {
+      const found: Found[] = [];
+      assertCloneable(
+        extractHandles(initargs, [], found) as unknown[],
+        (i) => `Pool initarg ${i}`,
+      );
+      if (found.some(({ handle }) => handle instanceof Connection)) {
+        throw new TypeError(
+          "A Connection cannot be a Pool initarg: every worker would need it, and a Connection has one holder. Pass a Queue, or pass the Connection to one task",
+        );
+      }
+    }
     this.#backend = backend;
     this.#timeout = opts.timeout;
     this.#scheduler = new Scheduler(processes, {

@@ -6,6 +6,7 @@
  */
 
 import { assertCloneable } from "./clone.ts";
+import { extractHandles, type Found, shareHandles } from "./handles/share.ts";
 import { currentProcess, nextChildIdent, trackChild, untrackChild } from "./context.ts";
 import { StateError } from "./errors.ts";
 import type { Permissions } from "./permissions.ts";
@@ -226,14 +227,16 @@ export class Process<A extends unknown[] = unknown[]> {
         `Process ${self.name} is a daemon and daemons may not start children: make it non-daemon to start ${this.#name}`,
       );
     }
-    assertCloneable(this.#args, (i) => `Argument ${i} of process ${this.#name}`);
-    const subclass = this.#subclassSpec();
+    const found: Found[] = [];
+    const args = extractHandles(this.#args, ["args"], found) as unknown[];
+    assertCloneable(args, (i) => `Argument ${i} of process ${this.#name}`);
+    const subclass = this.#subclassSpec(found);
     const message: RunMessage = {
       t: "run",
       self: { name: this.#name, pid: 0, ident: this.#ident, daemon: this.#daemon },
       parent: self,
       target: this.#target,
-      args: this.#args,
+      args,
       subclass,
     };
     const channel = spawnChannel({
@@ -242,9 +245,11 @@ export class Process<A extends unknown[] = unknown[]> {
       daemon: this.#daemon,
       permissions: this.#permissions,
       modules: this.#target?.kind === "export" ? [this.#target.module] : [],
-      duplex: false,
+      // Handle holders talk to their owners.
+      duplex: found.length > 0,
       config: "modules",
     });
+    if (found.length > 0) message.hs = shareHandles(found, channel, this.#name);
     channel.send(message);
     this.#channel = channel;
     this.#state = "started";
@@ -327,7 +332,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#state === "started") this.#channel.kill(signal);
   }
 
-  #subclassSpec(): SubclassSpec | null {
+  #subclassSpec(found: Found[]): SubclassSpec | null {
     if (this.run === Process.prototype.run) return null;
     const methods: string[] = [];
     for (
@@ -343,8 +348,9 @@ export class Process<A extends unknown[] = unknown[]> {
         }
       }
     }
-    const fields: Record<string, unknown> = {};
+    let fields: Record<string, unknown> = {};
     for (const key of Object.keys(this)) fields[key] = (this as Record<string, unknown>)[key];
+    fields = extractHandles(fields, ["subclass", "fields"], found) as Record<string, unknown>;
     assertCloneable(fields, (key) => `Field "${key}" of process ${this.#name}`);
     return { methods, fields };
   }

@@ -57,6 +57,85 @@ export interface SubclassSpec {
   fields: Record<string, unknown>;
 }
 
+/**
+ * Where a shareable handle (Queue, Connection) sits inside a message: `at` is
+ * the path of keys from the message itself (`["args", 0]`,
+ * `["items", 3, "queue"]`); the value there travels as `null` and the child
+ * puts the revived handle back in its place.
+ */
+export interface HandlePlace {
+  at: (string | number)[];
+  d: HandleDescriptor;
+}
+
+/**
+ * A handle as it travels. `k` numbers are link ids on this child's channel:
+ * the child talks to the handle's owner by sending `h` messages with them.
+ */
+export type HandleDescriptor =
+  | {
+    kind: "queue";
+    k: number;
+    maxsize: number;
+    /** `"joinable"` for a JoinableQueue, `"simple"` for a SimpleQueue. */
+    flavor: "queue" | "joinable" | "simple";
+  }
+  | {
+    kind: "conn";
+    /** Link this end reads from, or `null` for a send-only end. */
+    r: number | null;
+    /** Link this end writes to, or `null` for a receive-only end. */
+    w: number | null;
+  };
+
+/**
+ * A holder's request to a handle's owner (the process that created it).
+ *
+ * Waits are timed by the owner, which answers every request with an `id`
+ * exactly once, so a holder never waits on a reply that cannot come.
+ * `a` acknowledges how many received items the holder has consumed.
+ */
+export type HolderRequest =
+  /** Unbounded puts, coalesced; `b` lists the indexes of `sendBytes` payloads. */
+  | { op: "f"; items: unknown[]; b?: number[]; a?: number }
+  /** One put into a bounded queue: admitted now, within `wait` ms (-1: no limit), or refused. */
+  | { op: "p"; id: number; item: unknown; bytes?: boolean; wait: number }
+  /** Up to `n` items, waiting at most `wait` ms (-1: no limit) for the first. */
+  | { op: "w"; id: number; n: number; wait: number; a?: number }
+  /** Abandon request `id` (its signal fired); the owner still answers it. */
+  | { op: "x"; id: number }
+  /** Consumed-count acknowledgement alone. */
+  | { op: "a"; a: number }
+  /** `taskDone()` `n` times. */
+  | { op: "td"; id: number; n: number }
+  /** Answer once every item put so far is done, or after `wait` ms. */
+  | { op: "j"; id: number; wait: number }
+  /** The number of items not yet taken. */
+  | { op: "s"; id: number }
+  /** The holder closes: its last `n` received, unconsumed items go back. */
+  | { op: "c"; a: number; n: number };
+
+/** An owner's answer to a holder's request. */
+export type OwnerReply =
+  /** Items for want `id`; `b` lists the indexes of `sendBytes` payloads. */
+  | { op: "i"; id: number; items: unknown[]; b?: number[] }
+  /** Request `id` succeeded, with a value for `s`. */
+  | { op: "ok"; id: number; value?: number }
+  /** Request `id` failed: `empty`, `full`, `eof`, `timeout`, `aborted`, or a thrown error. */
+  | {
+    op: "no";
+    id: number;
+    why: "empty" | "full" | "eof" | "timeout" | "aborted" | "closed" | "error";
+    error?: SerializedError;
+  };
+
+/** Parent ↔ child: a message between a handle's holder and its owner, on link `k`. */
+export interface HandleMessage<M> {
+  t: "h";
+  k: number;
+  m: M;
+}
+
 /** Parent → child: run a `Process` body, then exit. */
 export interface RunMessage {
   t: "run";
@@ -70,6 +149,8 @@ export interface RunMessage {
   args: unknown[];
   /** Set when a `Process` subclass overrides `run()`. */
   subclass: SubclassSpec | null;
+  /** Handles inside `args` or `subclass.fields`. */
+  hs?: HandlePlace[];
 }
 
 /** Parent → child: become a pool worker; run the initializer before any task. */
@@ -79,6 +160,8 @@ export interface InitMessage {
   parent: ProcessInfo;
   initializer: TargetSpec | null;
   initargs: unknown[];
+  /** Handles inside `initargs`. */
+  hs?: HandlePlace[];
 }
 
 /**
@@ -98,6 +181,8 @@ export interface TaskMessage {
   star: boolean;
   /** Answer each item with an `item` message as it completes (for per-item timeouts). */
   stream: boolean;
+  /** Handles inside `items`. */
+  hs?: HandlePlace[];
 }
 
 /**
@@ -111,6 +196,8 @@ export interface CallMessage {
   fn: number;
   target?: TargetSpec;
   args: unknown[];
+  /** Handles inside `args`. */
+  hs?: HandlePlace[];
 }
 
 /** Parent → child: finish and exit with code 0. */
@@ -119,7 +206,13 @@ export interface StopMessage {
 }
 
 /** Every message a parent sends to a child. */
-export type ParentMessage = RunMessage | InitMessage | TaskMessage | CallMessage | StopMessage;
+export type ParentMessage =
+  | RunMessage
+  | InitMessage
+  | TaskMessage
+  | CallMessage
+  | StopMessage
+  | HandleMessage<OwnerReply>;
 
 /** Child → parent: the child is about to end with this exit code. */
 export interface ExitMessage {
@@ -179,4 +272,5 @@ export type ChildMessage =
   | ItemMessage
   | DoneMessage
   | ValueMessage
-  | FailMessage;
+  | FailMessage
+  | HandleMessage<HolderRequest>;

@@ -53,6 +53,29 @@ export interface ChildHost {
   exit(code: number): void;
 }
 
+type Handles = typeof import("../handles/revive.ts");
+let handles: Handles | null = null;
+let loadingHandles: Promise<Handles> | null = null;
+
+/**
+ * Loads the handle layer (only children given a Queue or Connection pay for
+ * it) and lets its holders reach the parent through `host`.
+ */
+function loadHandles(host: ChildHost): Promise<Handles> {
+  return loadingHandles ??= import("../handles/revive.ts").then((module) => {
+    module.setUpstream((k, m, transfer) => host.send({ t: "h", k, m }, transfer));
+    return handles = module;
+  });
+}
+
+/**
+ * Sends what handle holders buffered (puts, acknowledgements). Entry files
+ * call it before the child exits, however it exits.
+ */
+export function flushBeforeExit(): void {
+  handles?.flushHandles();
+}
+
 /** Prints an error that ended a child, as Python prints a child's traceback. */
 export function reportUncaught(error: unknown): void {
   console.error(`Process ${currentProcess().name}:`);
@@ -110,6 +133,9 @@ export class ChildRuntime {
         return this.#enqueue(() => this.#call(message));
       case "stop":
         return this.#enqueue(() => this.#host.exit(0));
+      case "h":
+        // Never queued: a task may be waiting on this very reply.
+        return handles?.receiveHandleMessage(message);
     }
   }
 
@@ -129,6 +155,7 @@ export class ChildRuntime {
     enterChild(message.self, message.parent);
     let code: number;
     try {
+      if (message.hs) (await loadHandles(this.#host)).reviveHandles(message);
       await runBody(message);
       code = Deno.exitCode;
     } catch (error) {
@@ -141,6 +168,7 @@ export class ChildRuntime {
   async #init(message: InitMessage): Promise<void> {
     enterChild(message.self, message.parent);
     try {
+      if (message.hs) (await loadHandles(this.#host)).reviveHandles(message);
       if (message.initializer !== null) {
         await (await resolveTarget(message.initializer))(...message.initargs);
       }
@@ -153,10 +181,19 @@ export class ChildRuntime {
   }
 
   #task(message: TaskMessage): Promise<void> | void {
+    if (message.hs) return this.#revive(message).then(() => this.#task(message));
     return this.#withTarget(message, (fn) => this.#runTask(message, fn));
   }
 
+  #revive(message: TaskMessage | CallMessage): Promise<void> {
+    return loadHandles(this.#host).then((module) => {
+      module.reviveHandles(message);
+      delete message.hs;
+    });
+  }
+
   #call(message: CallMessage): Promise<void> | void {
+    if (message.hs) return this.#revive(message).then(() => this.#call(message));
     return this.#withTarget(message, (fn) => {
       let value: unknown;
       try {

@@ -16,7 +16,7 @@
 import type { Socket } from "node:net";
 import { decodeFrame, FrameDecoder, FrameWriter, needsV8, type V8Serializer } from "../codec.ts";
 import type { ParentMessage } from "../protocol.ts";
-import { ChildRuntime, exitOnUncaught } from "./runtime.ts";
+import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 const duplex = Deno.args[0] === "duplex";
 
@@ -61,6 +61,7 @@ const writer = new FrameWriter((bytes) => {
 }, () => v8);
 
 async function exit(code: number): Promise<void> {
+  flushBeforeExit();
   writer.flush();
   if (opening === null) Deno.exit(code);
   // A parent that stopped reading must not keep this child alive.
@@ -82,7 +83,8 @@ for (;;) {
     if (needsV8(frame)) await loadV8();
     const message = decodeFrame(frame, v8) as ParentMessage;
     // Anything beyond a one-shot run may answer with values JSON cannot carry.
-    if (message.t !== "run") await Promise.all([loadV8(), openSocket()]);
+    // (A run message carrying handles answers too: its holders talk to the owner.)
+    if (message.t !== "run" || message.hs) await Promise.all([loadV8(), openSocket()]);
     runtime.receive(message);
   }
 }

@@ -12,7 +12,7 @@
 /// <reference lib="deno.worker" />
 
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
-import { ChildRuntime, exitOnUncaught } from "./runtime.ts";
+import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 const realExit = Deno.exit;
 let ended = false;
@@ -20,6 +20,7 @@ let ended = false;
 function end(code: number): never {
   if (!ended) {
     ended = true;
+    flushBeforeExit();
     self.postMessage({ t: "exit", code } satisfies ChildMessage);
   }
   return realExit(code);

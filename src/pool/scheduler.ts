@@ -8,7 +8,7 @@
  */
 
 import { findUncloneable } from "../clone.ts";
-import { CancelledError, WorkerCrashedError } from "../errors.ts";
+import { CancelledError, StateError, WorkerCrashedError } from "../errors.ts";
 import type { ExitStatus } from "../transport/channel.ts";
 import type { Chunk, Job, JobHost } from "./job.ts";
 import { createSlot, type Slot, type SlotConfig, type SlotEvents } from "./slot.ts";
@@ -270,6 +270,8 @@ export class Scheduler implements JobHost, SlotEvents {
     try {
       slot.run(chunk);
     } catch (error) {
+      // A handle that cannot be sent (a Connection already moved elsewhere).
+      if (error instanceof StateError) return chunk.job.abort(error);
       if ((error as Error)?.name !== "DataCloneError") throw error;
       const bad = findUncloneable(chunk.items);
       chunk.job.abort(

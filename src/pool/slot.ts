@@ -9,7 +9,14 @@
 
 import { resolveTarget } from "../child/resolve.ts";
 import { currentProcess, nextChildIdent } from "../context.ts";
-import type { CallMessage, ChildMessage, TargetSpec, TaskMessage } from "../protocol.ts";
+import { extractHandles, type Found, shareHandles } from "../handles/share.ts";
+import type {
+  CallMessage,
+  ChildMessage,
+  InitMessage,
+  TargetSpec,
+  TaskMessage,
+} from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { spawnChannel } from "../spawn.ts";
 import type { Channel, ExitStatus } from "../transport/channel.ts";
@@ -97,13 +104,16 @@ class ChildSlot implements Slot {
       config: "cwd",
     });
     this.#channel.onMessage = (message) => this.#receive(message);
-    this.#channel.send({
+    const found: Found[] = [];
+    const message: InitMessage = {
       t: "init",
       self: { name, pid: 0, ident, daemon: false },
       parent: currentProcess(),
       initializer: config.initializer,
-      initargs: config.initargs,
-    });
+      initargs: extractHandles(config.initargs, ["initargs"], found) as unknown[],
+    };
+    if (found.length > 0) message.hs = shareHandles(found, this.#channel, name);
+    this.#channel.send(message);
     this.#channel.exited.then((status) => {
       clearTimeout(this.#timer);
       this.state = "dead";
@@ -119,13 +129,17 @@ class ChildSlot implements Slot {
     const id = ++this.#taskId;
     let message: TaskMessage | CallMessage;
     let transfer: Transferable[] | undefined;
+    const found: Found[] = [];
     if (single) {
-      message = { t: "call", id, fn, args: chunk.items[0] as unknown[] };
+      const args = extractHandles(chunk.items[0], ["args"], found) as unknown[];
+      message = { t: "call", id, fn, args };
     } else {
       const items = star ? chunk.items : packItems(chunk.items);
       message = { t: "task", id, fn, items, star, stream: timeout !== undefined };
       if (items instanceof Float64Array) transfer = [items.buffer as ArrayBuffer];
+      else message.items = extractHandles(items, ["items"], found) as unknown[];
     }
+    if (found.length > 0) message.hs = shareHandles(found, this.#channel, this.name);
     if (known === undefined) message.target = target;
     this.#channel.send(message, transfer);
     if (known === undefined) this.#targets.set(key, fn);

@@ -1,0 +1,474 @@
+/**
+ * The owner side of a queue or of one direction of a pipe: the items, the
+ * waiting getters and putters, and what each child holder has been handed.
+ * It lives in the process that created the handle; holders in that process
+ * call it directly, holders in children reach it through their links.
+ *
+ * @module
+ */
+
+import {
+  EmptyError,
+  EOFError,
+  FullError,
+  StateError,
+  TimeoutError,
+  ValueError,
+} from "../errors.ts";
+import type { HolderRequest, OwnerReply } from "../protocol.ts";
+import { serializeError } from "../child/serialize_error.ts";
+import { Deque } from "./_deque.ts";
+import { Bytes, fromWire, toWire } from "./snapshot.ts";
+
+/** A holder in a child, as its owner sees it. */
+export interface Link {
+  /** Sends a reply down the link. */
+  send(reply: OwnerReply): void;
+  /** `"r"`/`"w"` for a pipe end's read or write side; `"rw"` for a queue. */
+  readonly role: "r" | "w" | "rw";
+  /** Items sent to the holder and not yet acknowledged as consumed, oldest first. */
+  readonly lease: Deque<unknown>;
+  /** Who holds it, for messages. */
+  readonly holder: string;
+}
+
+/** What kind of handle a broker serves. */
+export interface BrokerOptions {
+  /** 0 for unbounded. */
+  maxsize: number;
+  /** Counts unfinished items for `taskDone()`/`join()`. */
+  joinable: boolean;
+  /** A pipe direction: a reader that finds it drained with no writer left gets EOF. */
+  pipe: boolean;
+}
+
+/** How long to wait: -1 without limit, 0 not at all, else milliseconds. */
+export type Wait = number;
+
+type Settle<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
+
+interface Waiting {
+  timer?: ReturnType<typeof setTimeout>;
+  /** Undoes the signal listener. */
+  unlisten?: () => void;
+}
+
+interface LocalGetter extends Waiting, Settle<unknown> {
+  kind: "local";
+  /** Only waits for an item (poll), takes nothing. */
+  peek: boolean;
+  /** Returns an error to refuse the head item (it then stays). */
+  accept?: (item: unknown) => Error | null;
+}
+
+interface LinkGetter extends Waiting {
+  kind: "link";
+  link: Link;
+  id: number;
+  n: number;
+}
+
+type Getter = LocalGetter | LinkGetter;
+
+type Putter =
+  & Waiting
+  & { item: unknown }
+  & ({ kind: "local" } & Settle<void> | { kind: "link"; link: Link; id: number });
+
+type Joiner =
+  & Waiting
+  & ({ kind: "local" } & Settle<void> | { kind: "link"; link: Link; id: number });
+
+/** The items of one queue or pipe direction and everyone waiting on them. */
+export class Broker {
+  readonly options: BrokerOptions;
+  #store = new Deque<unknown>();
+  #getters: Getter[] = [];
+  #putters: Putter[] = [];
+  #joiners: Joiner[] = [];
+  #links = new Set<Link>();
+  #leased = 0;
+  #unfinished = 0;
+  #writers: number;
+
+  /** @param options What it serves; a pipe direction starts with one writer. */
+  constructor(options: BrokerOptions) {
+    this.options = options;
+    this.#writers = options.pipe ? 1 : 0;
+  }
+
+  /** Items neither taken nor acknowledged as consumed. */
+  get size(): number {
+    return this.#store.length + this.#leased;
+  }
+
+  #full(): boolean {
+    return this.options.maxsize > 0 && this.size >= this.options.maxsize;
+  }
+
+  #eof(): boolean {
+    return this.options.pipe && this.#writers === 0;
+  }
+
+  // Local holders.
+
+  /**
+   * Puts an item (already a snapshot).
+   *
+   * @throws {FullError} When a bounded queue has no room within `wait`.
+   */
+  put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
+    if (!this.#full() && this.#putters.length === 0) return this.#admit(item);
+    if (wait === 0) throw this.#fullError(0);
+    return new Promise<void>((resolve, reject) => {
+      const putter: Putter = { kind: "local", item, resolve, reject };
+      this.#wait(putter, this.#putters, wait, signal, () => reject(this.#fullError(wait)));
+    });
+  }
+
+  /**
+   * Takes the first item, or waits for one.
+   *
+   * @throws {EmptyError} When nothing arrives within `wait`.
+   * @throws {EOFError} A pipe with no writer left, drained.
+   */
+  get(
+    wait: Wait,
+    signal?: AbortSignal,
+    accept?: (item: unknown) => Error | null,
+  ): Promise<unknown> {
+    if (this.#getters.length === 0 && this.#store.length > 0) {
+      const error = accept?.(this.#store.peek());
+      if (error) return Promise.reject(error);
+      const item = this.#store.shift();
+      this.#pump();
+      return Promise.resolve(item);
+    }
+    if (this.#store.length === 0 && this.#eof()) return Promise.reject(eofError());
+    if (wait === 0) return Promise.reject(emptyError(0));
+    return new Promise((resolve, reject) => {
+      const getter: LocalGetter = { kind: "local", peek: false, accept, resolve, reject };
+      this.#wait(getter, this.#getters, wait, signal, () => reject(emptyError(wait)));
+    });
+  }
+
+  /** Resolves `true` once an item (or EOF) is there, `false` after `wait`. */
+  poll(wait: Wait, signal?: AbortSignal): Promise<boolean> {
+    if (this.#store.length > 0 || this.#eof()) return Promise.resolve(true);
+    if (wait === 0) return Promise.resolve(false);
+    return new Promise((resolve, reject) => {
+      const getter: LocalGetter = {
+        kind: "local",
+        peek: true,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      };
+      this.#wait(getter, this.#getters, wait, signal, () => resolve(false));
+    });
+  }
+
+  /**
+   * Marks `n` items done.
+   *
+   * @throws {ValueError} When more are marked done than were put.
+   */
+  taskDone(n: number): void {
+    if (n > this.#unfinished) {
+      throw new ValueError(
+        `taskDone() was called more times than items were put: ${this.#unfinished} unfinished, ${n} marked done. Call it once per item taken with get()`,
+      );
+    }
+    this.#unfinished -= n;
+    if (this.#unfinished === 0) this.#releaseJoiners();
+  }
+
+  /**
+   * Resolves once every item put so far is marked done.
+   *
+   * @throws {TimeoutError} When that takes longer than `wait`.
+   */
+  join(wait: Wait, signal?: AbortSignal): Promise<void> {
+    if (this.#unfinished === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const joiner: Joiner = { kind: "local", resolve, reject };
+      this.#wait(joiner, this.#joiners, wait, signal, () => reject(joinTimeout(wait)));
+    });
+  }
+
+  /** A writer end stops writing (closed, moved away, or its holder died). */
+  removeWriter(): void {
+    if (this.#writers === 0) return;
+    this.#writers--;
+    if (this.#writers === 0) this.#pump();
+  }
+
+  // Links.
+
+  /** A child holds the handle through `link`. */
+  attach(link: Link): void {
+    this.#links.add(link);
+    if (link.role === "w") this.#writers++;
+  }
+
+  /** The holder behind `link` is gone: what it was handed and did not consume goes back. */
+  detach(link: Link): void {
+    if (!this.#links.delete(link)) return;
+    this.#requeue(link, link.lease.length);
+    for (const list of [this.#getters, this.#putters, this.#joiners] as Waiting[][]) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const w = list[i] as Waiting & { kind: string; link?: Link };
+        if (w.kind === "link" && w.link === link) {
+          clear(w);
+          list.splice(i, 1);
+        }
+      }
+    }
+    if (link.role === "w") this.removeWriter();
+    this.#pump();
+  }
+
+  /** Handles one request from the holder behind `link`. */
+  receive(link: Link, m: HolderRequest): void {
+    if (!this.#links.has(link)) return;
+    switch (m.op) {
+      case "f":
+        this.#ack(link, m.a);
+        for (const item of fromWire(m.items, m.b)) this.#store.push(item);
+        if (this.options.joinable) this.#unfinished += m.items.length;
+        this.#pump();
+        return;
+      case "p":
+        const item = m.bytes ? new Bytes(m.item as Uint8Array) : m.item;
+        if (!this.#full() && this.#putters.length === 0) {
+          this.#admit(item);
+          return link.send({ op: "ok", id: m.id });
+        }
+        if (m.wait === 0) return link.send({ op: "no", id: m.id, why: "full" });
+        return this.#wait(
+          { kind: "link", link, id: m.id, item },
+          this.#putters,
+          m.wait,
+          undefined,
+          () => link.send({ op: "no", id: m.id, why: "full" }),
+        );
+      case "w":
+        this.#ack(link, m.a);
+        if (this.#getters.length === 0 && this.#store.length > 0) {
+          return this.#deliver(link, m.id, m.n);
+        }
+        if (this.#store.length === 0 && this.#eof()) {
+          return link.send({ op: "no", id: m.id, why: "eof" });
+        }
+        if (m.wait === 0) return link.send({ op: "no", id: m.id, why: "empty" });
+        return this.#wait(
+          { kind: "link", link, id: m.id, n: m.n },
+          this.#getters,
+          m.wait,
+          undefined,
+          () => link.send({ op: "no", id: m.id, why: "empty" }),
+        );
+      case "x":
+        return this.#abandon(link, m.id);
+      case "a":
+        return this.#ack(link, m.a);
+      case "td":
+        try {
+          this.taskDone(m.n);
+          return link.send({ op: "ok", id: m.id });
+        } catch (error) {
+          return link.send({ op: "no", id: m.id, why: "error", error: serializeError(error) });
+        }
+      case "j":
+        if (this.#unfinished === 0) return link.send({ op: "ok", id: m.id });
+        return this.#wait(
+          { kind: "link", link, id: m.id },
+          this.#joiners,
+          m.wait,
+          undefined,
+          () => link.send({ op: "no", id: m.id, why: "timeout" }),
+        );
+      case "s":
+        return link.send({ op: "ok", id: m.id, value: this.size });
+      case "c":
+        this.#ack(link, m.a);
+        this.#requeue(link, m.n);
+        return this.detach(link);
+    }
+  }
+
+  #admit(item: unknown): void {
+    this.#store.push(item);
+    if (this.options.joinable) this.#unfinished++;
+    this.#pump();
+  }
+
+  #deliver(link: Link, id: number, n: number): void {
+    const items = this.#store.take(n);
+    for (const item of items) link.lease.push(item);
+    this.#leased += items.length;
+    const wire = toWire(items);
+    link.send(
+      wire.b === undefined
+        ? { op: "i", id, items: wire.items }
+        : { op: "i", id, items: wire.items, b: wire.b },
+    );
+  }
+
+  #ack(link: Link, n: number | undefined): void {
+    if (!n) return;
+    const dropped = Math.min(n, link.lease.length);
+    link.lease.drop(dropped);
+    this.#leased -= dropped;
+    this.#pump();
+  }
+
+  /** The last `n` items leased to `link` go back to the front, in order. */
+  #requeue(link: Link, n: number): void {
+    const back = link.lease.popBack(n);
+    this.#leased -= back.length;
+    this.#store.unshiftAll(back);
+  }
+
+  /** Serves waiting getters and admits waiting putters while it can. */
+  #pump(): void {
+    for (;;) {
+      let progress = false;
+      while (this.#getters.length > 0 && (this.#store.length > 0 || this.#eof())) {
+        const getter = this.#getters[0];
+        if (this.#store.length === 0) {
+          this.#getters.shift();
+          clear(getter);
+          if (getter.kind === "link") getter.link.send({ op: "no", id: getter.id, why: "eof" });
+          else if (getter.peek) getter.resolve(true);
+          else getter.reject(eofError());
+          continue;
+        }
+        this.#getters.shift();
+        clear(getter);
+        progress = true;
+        if (getter.kind === "link") {
+          this.#deliver(getter.link, getter.id, getter.n);
+        } else if (getter.peek) {
+          getter.resolve(true);
+        } else {
+          const error = getter.accept?.(this.#store.peek());
+          if (error) getter.reject(error);
+          else getter.resolve(this.#store.shift());
+        }
+      }
+      while (this.#putters.length > 0 && !this.#full()) {
+        const putter = this.#putters.shift()!;
+        clear(putter);
+        progress = true;
+        this.#store.push(putter.item);
+        if (this.options.joinable) this.#unfinished++;
+        if (putter.kind === "local") putter.resolve();
+        else putter.link.send({ op: "ok", id: putter.id });
+      }
+      if (!progress || this.#getters.length === 0 || this.#store.length === 0) return;
+    }
+  }
+
+  #releaseJoiners(): void {
+    for (const joiner of this.#joiners.splice(0)) {
+      clear(joiner);
+      if (joiner.kind === "local") joiner.resolve();
+      else joiner.link.send({ op: "ok", id: joiner.id });
+    }
+  }
+
+  #abandon(link: Link, id: number): void {
+    for (const list of [this.#getters, this.#putters, this.#joiners] as Waiting[][]) {
+      const i = list.findIndex((w) => {
+        const x = w as { kind: string; link?: Link; id?: number };
+        return x.kind === "link" && x.link === link && x.id === id;
+      });
+      if (i >= 0) {
+        clear(list[i]);
+        list.splice(i, 1);
+        link.send({ op: "no", id, why: "aborted" });
+        return;
+      }
+    }
+  }
+
+  /** Adds `waiter` to `list` until it is served, its time is up, or `signal` aborts. */
+  #wait<W extends Waiting>(
+    waiter: W,
+    list: W[],
+    wait: Wait,
+    signal: AbortSignal | undefined,
+    expire: () => void,
+  ): void {
+    const remove = () => {
+      const i = list.indexOf(waiter);
+      if (i < 0) return false;
+      list.splice(i, 1);
+      clear(waiter);
+      return true;
+    };
+    if (wait > 0) {
+      waiter.timer = setTimeout(() => {
+        if (remove()) expire();
+      }, wait);
+    }
+    if (signal !== undefined) {
+      const onAbort = () => {
+        if (remove()) (waiter as unknown as Settle<unknown>).reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      waiter.unlisten = () => signal.removeEventListener("abort", onAbort);
+    }
+    list.push(waiter);
+    // Room may have been freed by a consumer in the meantime.
+    this.#pump();
+  }
+
+  #fullError(wait: Wait): FullError {
+    return fullError(this.options.maxsize, wait);
+  }
+}
+
+function clear(w: Waiting): void {
+  clearTimeout(w.timer);
+  w.unlisten?.();
+  w.timer = undefined;
+  w.unlisten = undefined;
+}
+
+/** The error for a get that found nothing within `wait`. */
+export function emptyError(wait: Wait): EmptyError {
+  return new EmptyError(
+    wait === 0
+      ? "Queue is empty: getNowait() (or get({ block: false })) found no item. Use get() to wait for one"
+      : `Queue is empty: no item arrived within ${wait} ms. Wait longer, or check that a producer is putting items`,
+  );
+}
+
+/** The error for a put that found no room within `wait`. */
+export function fullError(maxsize: number, wait: Wait): FullError {
+  return new FullError(
+    wait === 0
+      ? `Queue is full (maxsize ${maxsize}): putNowait() (or put({ block: false })) found no room. Use put() to wait for room`
+      : `Queue is full (maxsize ${maxsize}): no room within ${wait} ms. Wait longer, or consume items faster`,
+  );
+}
+
+/** The error for a read from a drained pipe whose writers are gone. */
+export function eofError(): EOFError {
+  return new EOFError(
+    "The other end of the pipe is closed (or its process ended) and every message it sent has been received",
+  );
+}
+
+/** The error for a `join()` that did not finish within `wait`. */
+export function joinTimeout(wait: Wait): TimeoutError {
+  return new TimeoutError(
+    `JoinableQueue.join() timed out after ${wait} ms with items not yet marked done: call taskDone() once per item taken`,
+  );
+}
+
+/** The error for using a holder after `close()`. */
+export function closedError(what: string): StateError {
+  return new StateError(`${what} is closed: create a new one, or stop using it after close()`);
+}

@@ -1,0 +1,64 @@
+/**
+ * `End`: what a `Queue`, `SimpleQueue` or `Connection` object talks to — the
+ * broker itself in the owning process ({@linkcode LocalEnd}), or a
+ * `RemoteEnd` in a child. The public classes only check arguments and
+ * translate names; every behaviour lives behind this interface.
+ *
+ * @module
+ */
+
+import { type Broker, type Wait } from "./broker.ts";
+
+/** One holder's access to a queue or pipe direction. */
+export interface End {
+  /** Puts a snapshot; resolves (or returns) once it is handed to the transport. */
+  put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void;
+  /** Takes the first item; `accept` may refuse it, which then stays. */
+  get(wait: Wait, signal?: AbortSignal, accept?: (item: unknown) => Error | null): Promise<unknown>;
+  /** Whether an item (or EOF) is there, waiting up to `wait`. */
+  poll(wait: Wait, signal?: AbortSignal): Promise<boolean>;
+  /** Items not yet taken (approximate while holders are busy). */
+  size(): Promise<number>;
+  /** Marks `n` items done (joinable queues). */
+  taskDone(n: number): Promise<void> | void;
+  /** Waits until every item is done (joinable queues). */
+  join(wait: Wait, signal?: AbortSignal): Promise<void>;
+  /** This holder is done: sends what it buffered, returns what it did not consume. */
+  close(): void;
+}
+
+/** The owning process's access: direct calls on the broker. */
+export class LocalEnd implements End {
+  /** @param broker The broker this process owns. */
+  constructor(readonly broker: Broker) {}
+
+  put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
+    return this.broker.put(item, wait, signal);
+  }
+
+  get(
+    wait: Wait,
+    signal?: AbortSignal,
+    accept?: (item: unknown) => Error | null,
+  ): Promise<unknown> {
+    return this.broker.get(wait, signal, accept);
+  }
+
+  poll(wait: Wait, signal?: AbortSignal): Promise<boolean> {
+    return this.broker.poll(wait, signal);
+  }
+
+  size(): Promise<number> {
+    return Promise.resolve(this.broker.size);
+  }
+
+  taskDone(n: number): void {
+    this.broker.taskDone(n);
+  }
+
+  join(wait: Wait, signal?: AbortSignal): Promise<void> {
+    return this.broker.join(wait, signal);
+  }
+
+  close(): void {}
+}

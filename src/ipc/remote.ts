@@ -1,0 +1,238 @@
+/**
+ * `RemoteEnd`: a queue or pipe direction held by a child, talking to its
+ * owner over the child's channel (`h` messages, see `protocol.ts`).
+ *
+ * Speed comes from never paying a round trip per item. Puts are coalesced:
+ * the first after a quiet spell leaves at once, later ones ride in one
+ * message at the end of the turn or every `FLUSH_AT` items. Gets ask for a
+ * batch whose size doubles while this holder keeps draining batches quickly
+ * and halves when it is slow, so a fast consumer gets hundreds of items per
+ * round trip and a slow one never hoards. What a holder received is
+ * acknowledged as it consumes it, so the owner can put back what a holder
+ * that died had not consumed.
+ *
+ * @module
+ */
+
+import type { HolderRequest, OwnerReply } from "../protocol.ts";
+import { deserializeError } from "../remote_error.ts";
+import { Deque } from "./_deque.ts";
+import { emptyError, eofError, fullError, joinTimeout, type Wait } from "./broker.ts";
+import type { End } from "./end.ts";
+import { Bytes, fromWire, toWire } from "./snapshot.ts";
+
+/** Sends a request to the owner on link `k`. */
+export type Upstream = (k: number, m: HolderRequest, transfer?: Transferable[]) => void;
+
+const FLUSH_AT = 512;
+const MAX_WINDOW = 1024;
+/** A batch drained faster than this means a fast consumer: ask for more next time. */
+const FAST_MS = 2;
+/** One drained slower than this means a slow consumer: ask for less. */
+const SLOW_MS = 50;
+
+type Pending = (reply: OwnerReply) => void;
+
+/** A child's access to a queue or pipe direction owned by an ancestor. */
+export class RemoteEnd implements End {
+  readonly k: number;
+  #up: Upstream;
+  #maxsize: number;
+  #buffer = new Deque<unknown>();
+  #consumed = 0;
+  #window = 1;
+  #lastBatch = 0;
+  #batchAt = 0;
+  #outbox: unknown[] = [];
+  #busy = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #eof = false;
+
+  /**
+   * @param k The link id on this child's channel.
+   * @param up How to reach the owner.
+   * @param maxsize The queue's bound (0: unbounded).
+   */
+  constructor(k: number, up: Upstream, maxsize: number) {
+    this.k = k;
+    this.#up = up;
+    this.#maxsize = maxsize;
+  }
+
+  put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
+    if (this.#maxsize === 0) {
+      this.#outbox.push(item);
+      if (this.#outbox.length >= FLUSH_AT || !this.#busy) this.flush();
+      else this.#schedule();
+      return;
+    }
+    const bytes = item instanceof Bytes;
+    const m = { op: "p", id: 0, item: bytes ? item.data : item, wait } as const;
+    return this.#request({ ...m, ...(bytes ? { bytes } : {}) }, signal).then((reply) => {
+      if (reply.op === "ok") return;
+      throw this.#failure(reply, wait, signal);
+    });
+  }
+
+  get(
+    wait: Wait,
+    signal?: AbortSignal,
+    accept?: (item: unknown) => Error | null,
+  ): Promise<unknown> {
+    if (this.#buffer.length > 0) return this.#take(accept);
+    return this.#fill(wait, signal).then((got) => {
+      if (got) return this.#take(accept);
+      throw eofError();
+    });
+  }
+
+  poll(wait: Wait, signal?: AbortSignal): Promise<boolean> {
+    if (this.#buffer.length > 0 || this.#eof) return Promise.resolve(true);
+    return this.#fill(wait, signal).then(() => true, (error) => {
+      if (error instanceof Error && error.name === "EmptyError") return false;
+      throw error;
+    });
+  }
+
+  async size(): Promise<number> {
+    this.flush();
+    const reply = await this.#request({ op: "s", id: 0 });
+    return reply.op === "ok" ? reply.value ?? 0 : 0;
+  }
+
+  async taskDone(n: number): Promise<void> {
+    const reply = await this.#request({ op: "td", id: 0, n });
+    if (reply.op === "no") throw this.#failure(reply, 0);
+  }
+
+  async join(wait: Wait, signal?: AbortSignal): Promise<void> {
+    this.flush();
+    const reply = await this.#request({ op: "j", id: 0, wait }, signal);
+    if (reply.op === "no") throw this.#failure(reply, wait, signal);
+  }
+
+  close(): void {
+    this.flush();
+    this.#up(this.k, { op: "c", a: this.#consumed, n: this.#buffer.length });
+    this.#consumed = 0;
+    this.#buffer.clear();
+  }
+
+  /** Sends buffered puts and the consumed count now. */
+  flush(): void {
+    if (this.#outbox.length > 0) {
+      const { items, b } = toWire(this.#outbox);
+      this.#outbox = [];
+      const m: HolderRequest = { op: "f", items };
+      if (b !== undefined) m.b = b;
+      if (this.#consumed > 0) m.a = this.#consumed;
+      this.#consumed = 0;
+      this.#busy = true;
+      this.#schedule();
+      this.#up(
+        this.k,
+        m,
+        b === undefined ? undefined : b.map((i) => (items[i] as Uint8Array).buffer),
+      );
+    } else if (this.#consumed > 0) {
+      this.#up(this.k, { op: "a", a: this.#consumed });
+      this.#consumed = 0;
+    }
+  }
+
+  /** Handles the owner's reply to one of this holder's requests. */
+  receive(reply: OwnerReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    pending(reply);
+  }
+
+  #take(accept: ((item: unknown) => Error | null) | undefined): Promise<unknown> {
+    const error = accept?.(this.#buffer.peek());
+    if (error) return Promise.reject(error);
+    const item = this.#buffer.shift();
+    this.#consumed++;
+    this.#schedule();
+    return Promise.resolve(item);
+  }
+
+  /** Asks the owner for a batch; true when items came, false at EOF. */
+  async #fill(wait: Wait, signal?: AbortSignal): Promise<boolean> {
+    if (this.#eof) return false;
+    const reply = await this.#request(
+      { op: "w", id: 0, n: this.#nextWindow(), wait, a: this.#takeConsumed() },
+      signal,
+    );
+    if (reply.op === "i") {
+      for (const item of fromWire(reply.items, reply.b)) this.#buffer.push(item);
+      this.#lastBatch = reply.items.length;
+      this.#batchAt = performance.now();
+      signal?.throwIfAborted();
+      return true;
+    }
+    if (reply.op === "no" && reply.why === "eof") {
+      this.#eof = true;
+      return false;
+    }
+    throw this.#failure(reply, wait, signal);
+  }
+
+  #nextWindow(): number {
+    const cap = this.#maxsize > 0 ? Math.max(1, this.#maxsize >> 1) : MAX_WINDOW;
+    const took = performance.now() - this.#batchAt;
+    if (this.#lastBatch >= this.#window && took < FAST_MS) {
+      this.#window = Math.min(this.#window * 2, cap);
+    } else if (took > SLOW_MS) this.#window = Math.max(1, this.#window >> 1);
+    return this.#window;
+  }
+
+  #takeConsumed(): number | undefined {
+    const a = this.#consumed;
+    this.#consumed = 0;
+    return a === 0 ? undefined : a;
+  }
+
+  #request(m: HolderRequest & { id: number }, signal?: AbortSignal): Promise<OwnerReply> {
+    signal?.throwIfAborted();
+    const id = ++this.#nextId;
+    m.id = id;
+    const answered = new Promise<OwnerReply>((resolve) => this.#pending.set(id, resolve));
+    this.#up(this.k, m);
+    if (signal === undefined) return answered;
+    // The owner answers every request; an abort only asks it to answer now.
+    const onAbort = () => this.#up(this.k, { op: "x", id });
+    signal.addEventListener("abort", onAbort, { once: true });
+    return answered.finally(() => signal.removeEventListener("abort", onAbort));
+  }
+
+  #failure(reply: OwnerReply, wait: Wait, signal?: AbortSignal): unknown {
+    if (reply.op !== "no") return new Error(`Unexpected reply ${reply.op}`);
+    switch (reply.why) {
+      case "empty":
+        return emptyError(wait);
+      case "full":
+        return fullError(this.#maxsize, wait);
+      case "eof":
+        return eofError();
+      case "timeout":
+        return joinTimeout(wait);
+      case "aborted":
+        return signal?.reason ?? new DOMException("The operation was aborted", "AbortError");
+      default:
+        return deserializeError(reply.error!);
+    }
+  }
+
+  /** Flushes at the end of this turn; the holder counts as quiet after an empty one. */
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#outbox.length > 0 || this.#consumed > 0) this.flush();
+      else this.#busy = false;
+    }, 0);
+  }
+}
