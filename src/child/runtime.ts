@@ -76,8 +76,21 @@ export function flushBeforeExit(): void {
   handles?.flushHandles();
 }
 
+/**
+ * Thrown by a subprocess child's `Deno.exit()` while its last frames are
+ * still being written: the exit completes once they have left, and the code
+ * after the call must not run meanwhile. Never reported.
+ */
+export class ChildExit extends Error {
+  /** @param code The exit code under way. */
+  constructor(readonly code: number) {
+    super(`Exiting with code ${code}`);
+  }
+}
+
 /** Prints an error that ended a child, as Python prints a child's traceback. */
 export function reportUncaught(error: unknown): void {
+  if (error instanceof ChildExit) return;
   console.error(`Process ${currentProcess().name}:`);
   console.error(error);
 }
@@ -159,6 +172,7 @@ export class ChildRuntime {
       await runBody(message);
       code = Deno.exitCode;
     } catch (error) {
+      if (error instanceof ChildExit) return;
       reportUncaught(error);
       code = 1;
     }
@@ -312,6 +326,7 @@ export class ChildRuntime {
   }
 
   #fail(id: number, index: number, error: unknown, results: unknown[] | Float64Array): void {
+    if (error instanceof ChildExit) return;
     this.#send({ t: "fail", id, index, error: serializeError(error), results }, results);
   }
 }

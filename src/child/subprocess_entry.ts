@@ -16,7 +16,7 @@
 import type { Socket } from "node:net";
 import { decodeFrame, FrameDecoder, FrameWriter, needsV8, type V8Serializer } from "../codec.ts";
 import type { ParentMessage } from "../protocol.ts";
-import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
+import { ChildExit, ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 const duplex = Deno.args[0] === "duplex";
 
@@ -44,7 +44,7 @@ function openSocket(): Promise<Socket> {
   if (!duplex) throw new Error("This child was started without a channel back to its parent");
   opening ??= import("node:net").then(({ Socket }) => {
     const s = new Socket({ fd: 3, readable: false, writable: true });
-    s.on("error", () => Deno.exit(1));
+    s.on("error", () => realExit(1));
     for (const bytes of backlog.splice(0)) s.write(bytes);
     socket = s;
     return s;
@@ -60,15 +60,32 @@ const writer = new FrameWriter((bytes) => {
   }
 }, () => v8);
 
+const realExit: (code?: number) => never = Deno.exit;
+let exiting = false;
+
 async function exit(code: number): Promise<void> {
+  if (exiting) return;
+  exiting = true;
   flushBeforeExit();
   writer.flush();
-  if (opening === null) Deno.exit(code);
+  if (opening === null) realExit(code);
   // A parent that stopped reading must not keep this child alive.
-  setTimeout(() => Deno.exit(code), 2000);
+  setTimeout(() => realExit(code), 2000);
   const s = await opening;
-  s.end(() => Deno.exit(code));
+  s.end(() => realExit(code));
 }
+
+// Deno.exit() would drop frames still being written (a Queue's last puts):
+// with some pending, the exit waits for them, and ChildExit stops the caller.
+Deno.exit = (code?: number): never => {
+  code ??= Deno.exitCode;
+  if (exiting) throw new ChildExit(code);
+  flushBeforeExit();
+  writer.flush();
+  if (opening === null || (socket !== null && socket.writableLength === 0)) return realExit(code);
+  exit(code);
+  throw new ChildExit(code);
+};
 
 exitOnUncaught(exit);
 const runtime = new ChildRuntime({ send: (message) => writer.send(message), exit });
@@ -88,4 +105,4 @@ for (;;) {
     runtime.receive(message);
   }
 }
-Deno.exit(0);
+realExit(0);

@@ -237,7 +237,7 @@ export class Broker {
         if (this.options.joinable) this.#unfinished += m.items.length;
         this.#pump();
         return;
-      case "p":
+      case "p": {
         const item = m.bytes ? new Bytes(m.item as Uint8Array) : m.item;
         if (!this.#full() && this.#putters.length === 0) {
           this.#admit(item);
@@ -251,6 +251,7 @@ export class Broker {
           undefined,
           () => link.send({ op: "no", id: m.id, why: "full" }),
         );
+      }
       case "w":
         this.#ack(link, m.a);
         if (this.#getters.length === 0 && this.#store.length > 0) {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Broker, type Wait } from "./broker.ts";
+import type { Broker, Wait } from "./broker.ts";
 
 /** One holder's access to a queue or pipe direction. */
 export interface End {

@@ -33,6 +33,17 @@ const SLOW_MS = 50;
 
 type Pending = (reply: OwnerReply) => void;
 
+/**
+ * Holders with consumed items not yet acknowledged. Whatever a holder sends
+ * goes after every such acknowledgement, so an owner that hears from a
+ * child knows all it consumed before (and never hands that out again).
+ */
+const unacked = new Set<RemoteEnd>();
+
+function ackAll(): void {
+  for (const end of unacked) end.flushAck();
+}
+
 /** A child's access to a queue or pipe direction owned by an ancestor. */
 export class RemoteEnd implements End {
   readonly k: number;
@@ -122,6 +133,8 @@ export class RemoteEnd implements End {
 
   /** Sends buffered puts and the consumed count now. */
   flush(): void {
+    unacked.delete(this);
+    ackAll();
     if (this.#outbox.length > 0) {
       const { items, b } = toWire(this.#outbox);
       this.#outbox = [];
@@ -134,12 +147,9 @@ export class RemoteEnd implements End {
       this.#up(
         this.k,
         m,
-        b === undefined ? undefined : b.map((i) => (items[i] as Uint8Array).buffer),
+        b === undefined ? undefined : b.map((i) => (items[i] as Uint8Array).buffer as ArrayBuffer),
       );
-    } else if (this.#consumed > 0) {
-      this.#up(this.k, { op: "a", a: this.#consumed });
-      this.#consumed = 0;
-    }
+    } else this.flushAck();
   }
 
   /** Handles the owner's reply to one of this holder's requests. */
@@ -150,11 +160,20 @@ export class RemoteEnd implements End {
     pending(reply);
   }
 
+  /** Sends the consumed count alone, if any. */
+  flushAck(): void {
+    unacked.delete(this);
+    if (this.#consumed === 0) return;
+    this.#up(this.k, { op: "a", a: this.#consumed });
+    this.#consumed = 0;
+  }
+
   #take(accept: ((item: unknown) => Error | null) | undefined): Promise<unknown> {
     const error = accept?.(this.#buffer.peek());
     if (error) return Promise.reject(error);
     const item = this.#buffer.shift();
     this.#consumed++;
+    unacked.add(this);
     this.#schedule();
     return Promise.resolve(item);
   }
@@ -190,6 +209,8 @@ export class RemoteEnd implements End {
   }
 
   #takeConsumed(): number | undefined {
+    unacked.delete(this);
+    ackAll();
     const a = this.#consumed;
     this.#consumed = 0;
     return a === 0 ? undefined : a;
@@ -199,6 +220,7 @@ export class RemoteEnd implements End {
     signal?.throwIfAborted();
     const id = ++this.#nextId;
     m.id = id;
+    if (m.op !== "w") ackAll();
     const answered = new Promise<OwnerReply>((resolve) => this.#pending.set(id, resolve));
     this.#up(this.k, m);
     if (signal === undefined) return answered;
