@@ -93,8 +93,18 @@ export function toWire(items: unknown[]): { items: unknown[]; b: number[] | unde
   return { items, b };
 }
 
-/** Undoes {@linkcode toWire}, in place. */
+/**
+ * Undoes {@linkcode toWire}, in place. A payload decoded from a subprocess
+ * frame is a view into the frame; it gets a buffer of its own, so that it
+ * starts at offset 0 (any typed array can view it) and frees the frame.
+ */
 export function fromWire(items: unknown[], b: number[] | undefined): unknown[] {
-  if (b !== undefined) { for (const i of b) items[i] = new Bytes(items[i] as Uint8Array); }
+  if (b === undefined) return items;
+  for (const i of b) {
+    const data = items[i] as Uint8Array;
+    items[i] = new Bytes(
+      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice(),
+    );
+  }
   return items;
 }
