@@ -121,3 +121,43 @@ Deno.test("examples/demo.ts counts primes both ways and reports the speedup", as
   deepEqual(counts, ["539777", "539777"]);
   match(out.stdout, /Speedup on \d+ CPUs?: \d+\.\d\d×/);
 });
+
+Deno.test("examples/queue_put.ts gets what each child put", async () => {
+  const out = await runProgram(example("queue_put.ts"));
+  equal(out.stdout, '[ "alex", "tom" ]\n[ 42, null, "hello" ]\n');
+});
+
+Deno.test("examples/pipe_exchange.ts passes each message, the empty one too, through a Pipe", async () => {
+  const out = await runProgram(example("pipe_exchange.ts"), ["one", "", "two"]);
+  deepEqual(lines(out.stdout.replaceAll(": \n", ": (empty)\n")), [
+    "子进程发送的数据: one",
+    "父进程接收到的消息: one",
+    "子进程发送的数据: (empty)",
+    "父进程接收到的消息: (empty)",
+    "子进程发送的数据: two",
+    "父进程接收到的消息: two",
+    '[ 42, null, "hello" ]',
+  ]);
+});
+
+Deno.test("examples/pipe_bytes.ts sends objects and bytes and fills an array with recvBytesInto", async () => {
+  const out = await runProgram(example("pipe_bytes.ts"));
+  deepEqual(lines(out.stdout), [
+    '[ 1, "hello", null ]',
+    "thank you",
+    "true 20",
+    "Int32Array(10) [",
+    "  0, 1, 2, 3, 4,",
+    "  0, 0, 0, 0, 0",
+    "]",
+  ]);
+});
+
+Deno.test("examples/joinable_queue.ts ends once all nine items made were eaten", async () => {
+  const out = await runProgram(example("joinable_queue.ts"));
+  const got = lines(out.stdout);
+  equal(got.filter((l) => /^producer-.* made /.test(l)).length, 9);
+  equal(got.filter((l) => /^consumer-.* ate /.test(l)).length, 9);
+  equal(got[got.length - 1], "主: every item made was eaten");
+  equal(out.code, 0);
+});
