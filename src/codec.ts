@@ -25,6 +25,7 @@ export interface V8Serializer {
 
 const TAG_JSON = 0;
 const TAG_V8 = 1;
+const TAG_BYTES = 2;
 const HEADER = 5;
 /** Frames are packed into writes of about this size. */
 const BATCH_BYTES = 64 * 1024;
@@ -118,9 +119,66 @@ export function encodeFrame(message: unknown, v8: V8Serializer | null): Uint8Arr
   return frame;
 }
 
+/** A handle message carrying `sendBytes()` payloads: `items[i]` is bytes for each `i` in `b`. */
+interface BytesMessage {
+  t: "h";
+  m: { items: unknown[]; b: number[] };
+}
+
+function hasBytes(message: unknown): message is BytesMessage {
+  const m = (message as { t?: unknown; m?: { b?: unknown } }).m;
+  return (message as { t?: unknown }).t === "h" && Array.isArray(m?.b);
+}
+
+/** A `sendBytes()` payload decoded from its own frame (tag 2). */
+class RawBytes {
+  constructor(readonly data: Uint8Array) {}
+}
+
+/**
+ * Puts back the `sendBytes()` payloads of handle messages. A writer sends
+ * such a message with `null` in each payload's place, then each payload as a
+ * frame of its own (tag 2): written as is, never serialized, and read back
+ * into a buffer of its own.
+ */
+export class BytesJoiner {
+  #waiting: BytesMessage | null = null;
+  #next = 0;
+
+  /**
+   * Takes each decoded frame in order.
+   *
+   * @returns The complete message, or `undefined` while payloads are due.
+   * @throws {ProtocolError} When payload frames and messages do not match.
+   */
+  accept(value: unknown): unknown {
+    if (value instanceof RawBytes) {
+      const waiting = this.#waiting;
+      if (waiting === null) {
+        throw new ProtocolError("A bytes frame arrived with no message to attach it to");
+      }
+      waiting.m.items[waiting.m.b[this.#next++]] = value.data;
+      if (this.#next < waiting.m.b.length) return undefined;
+      this.#waiting = null;
+      return waiting;
+    }
+    if (this.#waiting !== null) {
+      throw new ProtocolError("A message arrived before the bytes frames of the previous one");
+    }
+    if (
+      hasBytes(value) && value.m.b.length > 0 && value.m.b.every((i) => value.m.items[i] === null)
+    ) {
+      this.#waiting = value;
+      this.#next = 0;
+      return undefined;
+    }
+    return value;
+  }
+}
+
 /** One frame cut from the stream, not yet decoded. */
 export interface RawFrame {
-  /** 0: JSON, 1: V8. */
+  /** 0: JSON, 1: V8, 2: raw bytes. */
   tag: number;
   payload: Uint8Array;
 }
@@ -139,13 +197,14 @@ export function decodeFrame(frame: RawFrame, v8: V8Serializer | null): unknown {
   try {
     if (frame.tag === TAG_JSON) return JSON.parse(decoder.decode(frame.payload));
     if (frame.tag === TAG_V8 && v8 !== null) return v8.deserialize(frame.payload);
+    if (frame.tag === TAG_BYTES) return new RawBytes(frame.payload);
   } catch (error) {
     throw new ProtocolError(`Frame payload does not decode: ${(error as Error).message}`);
   }
   throw new ProtocolError(
     frame.tag === TAG_V8
       ? "Frame needs node:v8, which is not loaded"
-      : `Unknown frame tag ${frame.tag}; expected 0 (JSON) or 1 (V8)`,
+      : `Unknown frame tag ${frame.tag}; expected 0 (JSON), 1 (V8) or 2 (bytes)`,
   );
 }
 
@@ -180,6 +239,12 @@ export class FrameDecoder {
         );
       }
       if (this.#buffered < HEADER + length) break;
+      if (length >= BATCH_BYTES) {
+        // A large payload gets a buffer of exactly its size (no later copy).
+        const tag = this.#take(HEADER)[4];
+        out.push({ tag, payload: this.#take(length) });
+        continue;
+      }
       const frame = this.#take(HEADER + length);
       out.push({ tag: frame[4], payload: frame.subarray(HEADER) });
     }
@@ -253,9 +318,26 @@ export class FrameWriter {
    * nothing is queued then.
    */
   send(message: unknown): void {
-    const frame = encodeFrame(message, this.#v8());
-    this.#pending.push(frame);
-    this.#pendingBytes += frame.byteLength;
+    if (!hasBytes(message)) return this.#queue(encodeFrame(message, this.#v8()));
+    const items = message.m.items.slice();
+    const payloads = message.m.b.map((i) => {
+      const payload = items[i] as Uint8Array;
+      items[i] = null;
+      return payload;
+    });
+    this.#queue(encodeFrame({ ...message, m: { ...message.m, items } }, this.#v8()));
+    for (const payload of payloads) {
+      const head = new Uint8Array(HEADER);
+      new DataView(head.buffer).setUint32(0, payload.byteLength, true);
+      head[4] = TAG_BYTES;
+      this.#queue(head);
+      this.#queue(payload);
+    }
+  }
+
+  #queue(bytes: Uint8Array): void {
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.byteLength;
     if (this.#pendingBytes >= BATCH_BYTES) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -263,24 +345,48 @@ export class FrameWriter {
     }
   }
 
+  /** Bytes queued and not yet written. */
+  get pending(): number {
+    return this.#pendingBytes;
+  }
+
   /** Writes everything queued now. */
   flush(): void {
     this.#scheduled = false;
     if (this.#pending.length === 0) return;
     const frames = this.#pending;
-    const total = this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
     if (frames.length === 1) {
       this.#write(frames[0]);
       return;
     }
-    const packed = new Uint8Array(total);
-    let offset = 0;
+    // Small frames are packed into one write; a large one is written as is.
+    let run: Uint8Array[] = [];
+    let runBytes = 0;
+    const writeRun = () => {
+      if (run.length === 1) this.#write(run[0]);
+      else if (run.length > 1) {
+        const packed = new Uint8Array(runBytes);
+        let offset = 0;
+        for (const frame of run) {
+          packed.set(frame, offset);
+          offset += frame.byteLength;
+        }
+        this.#write(packed);
+      }
+      run = [];
+      runBytes = 0;
+    };
     for (const frame of frames) {
-      packed.set(frame, offset);
-      offset += frame.byteLength;
+      if (frame.byteLength >= BATCH_BYTES) {
+        writeRun();
+        this.#write(frame);
+      } else {
+        run.push(frame);
+        runBytes += frame.byteLength;
+      }
     }
-    this.#write(packed);
+    writeRun();
   }
 }

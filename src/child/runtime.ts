@@ -51,6 +51,8 @@ export interface ChildHost {
   send(message: ChildMessage, transfer?: Transferable[]): void;
   /** Ends the child with `code` once everything sent has left. */
   exit(code: number): void;
+  /** A promise while the unsent backlog is past its high-water mark. */
+  backlog?(): Promise<void> | undefined;
 }
 
 type Handles = typeof import("../handles/revive.ts");
@@ -63,7 +65,10 @@ let loadingHandles: Promise<Handles> | null = null;
  */
 function loadHandles(host: ChildHost): Promise<Handles> {
   return loadingHandles ??= import("../handles/revive.ts").then((module) => {
-    module.setUpstream((k, m, transfer) => host.send({ t: "h", k, m }, transfer));
+    module.setUpstream((k, m, transfer) => {
+      host.send({ t: "h", k, m }, transfer);
+      return host.backlog?.();
+    });
     return handles = module;
   });
 }

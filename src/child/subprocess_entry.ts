@@ -14,7 +14,14 @@
  */
 
 import type { Socket } from "node:net";
-import { decodeFrame, FrameDecoder, FrameWriter, needsV8, type V8Serializer } from "../codec.ts";
+import {
+  BytesJoiner,
+  decodeFrame,
+  FrameDecoder,
+  FrameWriter,
+  needsV8,
+  type V8Serializer,
+} from "../codec.ts";
 import type { ParentMessage } from "../protocol.ts";
 import { ChildExit, ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
@@ -88,9 +95,24 @@ Deno.exit = (code?: number): never => {
 };
 
 exitOnUncaught(exit);
-const runtime = new ChildRuntime({ send: (message) => writer.send(message), exit });
+/** Unsent bytes past which a holder's put waits (a producer must not outrun the socket). */
+const HIGH_WATER = 8 * 1024 * 1024;
+
+function congestion(): Promise<void> | undefined {
+  if (socket === null || writer.pending + socket.writableLength < HIGH_WATER) return undefined;
+  const s = socket;
+  writer.flush();
+  return new Promise((resolve) => s.once("drain", () => resolve()));
+}
+
+const runtime = new ChildRuntime({
+  send: (message) => writer.send(message),
+  exit,
+  backlog: congestion,
+});
 
 const decoder = new FrameDecoder();
+const joiner = new BytesJoiner();
 for (;;) {
   // A fresh buffer per read: the decoder keeps views of unfinished frames.
   const buffer = new Uint8Array(64 * 1024);
@@ -98,7 +120,8 @@ for (;;) {
   if (n === null) break;
   for (const frame of decoder.push(buffer.subarray(0, n))) {
     if (needsV8(frame)) await loadV8();
-    const message = decodeFrame(frame, v8) as ParentMessage;
+    const message = joiner.accept(decodeFrame(frame, v8)) as ParentMessage | undefined;
+    if (message === undefined) continue;
     // Anything beyond a one-shot run may answer with values JSON cannot carry.
     // (A run message carrying handles answers too: its holders talk to the owner.)
     if (message.t !== "run" || message.hs) await Promise.all([loadV8(), openSocket()]);

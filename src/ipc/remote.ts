@@ -21,10 +21,19 @@ import { emptyError, eofError, fullError, joinTimeout, type Wait } from "./broke
 import type { End } from "./end.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
 
-/** Sends a request to the owner on link `k`. */
-export type Upstream = (k: number, m: HolderRequest, transfer?: Transferable[]) => void;
+/**
+ * Sends a request to the owner on link `k`; returns a promise when the
+ * transport's unsent backlog is past its high-water mark (wait before more).
+ */
+export type Upstream = (
+  k: number,
+  m: HolderRequest,
+  transfer?: Transferable[],
+) => Promise<void> | void;
 
 const FLUSH_AT = 512;
+/** Bytes payloads leave once this many bytes are waiting (a frame stays small). */
+const FLUSH_BYTES = 256 * 1024;
 const MAX_WINDOW = 1024;
 /** A batch drained faster than this means a fast consumer: ask for more next time. */
 const FAST_MS = 2;
@@ -55,6 +64,7 @@ export class RemoteEnd implements End {
   #lastBatch = 0;
   #batchAt = 0;
   #outbox: unknown[] = [];
+  #outBytes = 0;
   #busy = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pending = new Map<number, Pending>();
@@ -75,8 +85,10 @@ export class RemoteEnd implements End {
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
     if (this.#maxsize === 0) {
       this.#outbox.push(item);
-      if (this.#outbox.length >= FLUSH_AT || !this.#busy) this.flush();
-      else this.#schedule();
+      if (item instanceof Bytes) this.#outBytes += item.data.byteLength;
+      if (this.#outbox.length >= FLUSH_AT || this.#outBytes >= FLUSH_BYTES || !this.#busy) {
+        return this.flush();
+      } else this.#schedule();
       return;
     }
     const bytes = item instanceof Bytes;
@@ -131,20 +143,21 @@ export class RemoteEnd implements End {
     this.#buffer.clear();
   }
 
-  /** Sends buffered puts and the consumed count now. */
-  flush(): void {
+  /** Sends buffered puts and the consumed count now; a promise means back-pressure. */
+  flush(): Promise<void> | void {
     unacked.delete(this);
     ackAll();
     if (this.#outbox.length > 0) {
       const { items, b } = toWire(this.#outbox);
       this.#outbox = [];
+      this.#outBytes = 0;
       const m: HolderRequest = { op: "f", items };
       if (b !== undefined) m.b = b;
       if (this.#consumed > 0) m.a = this.#consumed;
       this.#consumed = 0;
       this.#busy = true;
       this.#schedule();
-      this.#up(
+      return this.#up(
         this.k,
         m,
         b === undefined ? undefined : b.map((i) => (items[i] as Uint8Array).buffer as ArrayBuffer),

@@ -103,7 +103,10 @@ export function fromWire(items: unknown[], b: number[] | undefined): unknown[] {
   for (const i of b) {
     const data = items[i] as Uint8Array;
     items[i] = new Bytes(
-      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice(),
+      // (Not data.slice(): a node Buffer, as socket chunks are, slices to a view.)
+      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+        ? data
+        : new Uint8Array(data),
     );
   }
   return items;

@@ -16,7 +16,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
 import * as v8 from "node:v8";
-import { decodeFrame, FrameDecoder, FrameWriter, ProtocolError } from "../codec.ts";
+import { BytesJoiner, decodeFrame, FrameDecoder, FrameWriter, ProtocolError } from "../codec.ts";
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
@@ -88,11 +88,13 @@ export class SubprocessChannel implements Channel {
       });
     });
     const decoder = new FrameDecoder();
+    const joiner = new BytesJoiner();
     socket?.on("error", () => {});
     socket?.on("data", (chunk: Uint8Array) => {
       try {
         for (const frame of decoder.push(chunk)) {
-          this.onMessage(decodeFrame(frame, v8) as ChildMessage);
+          const message = joiner.accept(decodeFrame(frame, v8));
+          if (message !== undefined) this.onMessage(message as ChildMessage);
         }
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
