@@ -1,6 +1,7 @@
 // IPC workloads, each beside its raw baseline in the same group; the group
-// summary gives the ratio. Run: deno task bench. The same workloads through
-// Python's multiprocessing: deno task compare (bench/compare/ipc.ts).
+// summary gives the ratio. deno bench times the whole call, children's
+// start-up included; bench/compare/ipc.ts (deno task compare) reports the
+// steady-state throughput of the same workloads, and Python's beside them.
 import {
   W4_ITEMS,
   w4Queue,
@@ -23,19 +24,19 @@ Deno.bench({
   group: W4,
   baseline: true,
   ...runs,
-  fn: () => w4Raw(),
+  fn: async () => void await w4Raw(),
 });
 Deno.bench({
   name: "W4 mp.Queue, worker children",
   group: W4,
   ...runs,
-  fn: () => w4Queue("worker"),
+  fn: async () => void await w4Queue("worker"),
 });
 Deno.bench({
   name: "W4 mp.Queue, subprocess children",
   group: W4,
   ...runs,
-  fn: () => w4Queue("subprocess"),
+  fn: async () => void await w4Queue("subprocess"),
 });
 
 Deno.bench({
@@ -43,19 +44,19 @@ Deno.bench({
   group: W5,
   baseline: true,
   ...runs,
-  fn: () => w5Raw(),
+  fn: async () => void await w5Raw(),
 });
 Deno.bench({
   name: "W5 mp.Pipe send/recv, worker child",
   group: W5,
   ...runs,
-  fn: () => w5Pipe("worker"),
+  fn: async () => void await w5Pipe("worker"),
 });
 Deno.bench({
   name: "W5 mp.Pipe send/recv, subprocess child",
   group: W5,
   ...runs,
-  fn: () => w5Pipe("subprocess"),
+  fn: async () => void await w5Pipe("subprocess"),
 });
 
 Deno.bench({
@@ -63,17 +64,17 @@ Deno.bench({
   group: W5B,
   baseline: true,
   ...runs,
-  fn: () => w5BytesRaw(),
+  fn: async () => void await w5BytesRaw(),
 });
 Deno.bench({
   name: "W5 mp.Pipe sendBytes/recvBytes, worker child",
   group: W5B,
   ...runs,
-  fn: () => w5Bytes("worker"),
+  fn: async () => void await w5Bytes("worker"),
 });
 Deno.bench({
   name: "W5 mp.Pipe sendBytes/recvBytes, subprocess child",
   group: W5B,
   ...runs,
-  fn: () => w5Bytes("subprocess"),
+  fn: async () => void await w5Bytes("subprocess"),
 });

@@ -1,6 +1,8 @@
 // The IPC workloads shared by bench/ipc_bench.ts and bench/compare/ipc.ts.
-// Every run starts its children and ends when the last item arrived, so child
-// start-up is in every figure, the raw baselines' included.
+// Each returns the consumer's time from its first item to its last: the
+// transport's throughput, without the children's start-up (~40 ms for a
+// `deno run` child, ~5 ms for a forked Python one), which deno bench's figure
+// for the whole call includes.
 import * as mp from "../mod.ts";
 
 /** W4: items through a Queue from one child to another. */
@@ -20,15 +22,16 @@ export async function produce(q: mp.Queue<{ i: number; s: string }>, n: number):
   for (let i = 0; i < n; i++) await q.put({ i, s: "hello" });
 }
 
-/** W4 consumer: gets n items, then reports their sum. */
+/** W4 consumer: gets n items, then reports their sum and the time from the first to the last. */
 export async function consume(
   q: mp.Queue<{ i: number; s: string }>,
   n: number,
-  done: mp.Queue<number>,
+  done: mp.Queue<{ sum: number; ms: number }>,
 ): Promise<void> {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += (await q.get()).i;
-  await done.put(sum);
+  let sum = (await q.get()).i;
+  const first = performance.now();
+  for (let i = 1; i < n; i++) sum += (await q.get()).i;
+  await done.put({ sum, ms: performance.now() - first });
 }
 
 /** W5 sender: n small objects on a connection. */
@@ -52,7 +55,8 @@ export async function sendBlocks(
   }
 }
 
-const T = mp.tasks(import.meta.url, { produce, consume, sendSmall, sendBlocks });
+// Passed as source (self-contained functions): a child then loads only the
+// library's child runtime, as a raw worker loads only its script.
 const expectedSum = (n: number) => (n * (n - 1)) / 2;
 
 function check(got: number, want: number, what: string): void {
@@ -60,79 +64,99 @@ function check(got: number, want: number, what: string): void {
 }
 
 /** W4 with mp: a producer child and a consumer child on `backend`. */
-export async function w4Queue(backend: mp.Backend, n = W4_ITEMS): Promise<void> {
+export async function w4Queue(backend: mp.Backend, n = W4_ITEMS): Promise<number> {
   const q = new mp.Queue<{ i: number; s: string }>();
-  const done = new mp.Queue<number>();
-  const consumer = new mp.Process({ target: T.consume, args: [q, n, done], backend });
-  const producer = new mp.Process({ target: T.produce, args: [q, n], backend });
+  const done = new mp.Queue<{ sum: number; ms: number }>();
+  const consumer = new mp.Process({ target: consume, args: [q, n, done], backend });
+  const producer = new mp.Process({ target: produce, args: [q, n], backend });
   consumer.start();
   producer.start();
-  check(await done.get(), expectedSum(n), "W4 sum");
+  const { sum, ms } = await done.get();
+  check(sum, expectedSum(n), "W4 sum");
   await Promise.all([producer.join(), consumer.join()]);
+  return ms;
 }
 
 /** W4 raw: two workers joined by a MessageChannel, one postMessage per item. */
-export async function w4Raw(n = W4_ITEMS): Promise<void> {
+export async function w4Raw(n = W4_ITEMS): Promise<number> {
   const { port1, port2 } = new MessageChannel();
   const producer = raw();
   const consumer = raw();
-  const sum = new Promise<number>((resolve) => (consumer.onmessage = (e) => resolve(e.data)));
+  const done = new Promise<{ sum: number; ms: number }>((resolve) =>
+    consumer.onmessage = (e) => resolve(e.data)
+  );
   consumer.postMessage({ role: "consume", port: port2, n }, [port2]);
   producer.postMessage({ role: "produce", port: port1, n }, [port1]);
-  check(await sum, expectedSum(n), "W4 raw sum");
+  const { sum, ms } = await done;
+  check(sum, expectedSum(n), "W4 raw sum");
   producer.terminate();
   consumer.terminate();
+  return ms;
 }
 
 /** W5 small with mp: a child sends, the parent receives. */
-export async function w5Pipe(backend: mp.Backend, n = W5_MESSAGES): Promise<void> {
+export async function w5Pipe(backend: mp.Backend, n = W5_MESSAGES): Promise<number> {
   const [mine, theirs] = mp.Pipe<{ i: number; s: string }>();
-  const p = new mp.Process({ target: T.sendSmall, args: [theirs, n], backend });
+  const p = new mp.Process({ target: sendSmall, args: [theirs, n], backend });
   p.start();
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += ((await mine.recv()) as { i: number }).i;
+  let sum = ((await mine.recv()) as { i: number }).i;
+  const first = performance.now();
+  for (let i = 1; i < n; i++) sum += ((await mine.recv()) as { i: number }).i;
+  const ms = performance.now() - first;
   check(sum, expectedSum(n), "W5 sum");
   await p.join();
+  return ms;
 }
 
 /** W5 small raw: a worker posts each message to the parent. */
-export async function w5Raw(n = W5_MESSAGES): Promise<void> {
+export async function w5Raw(n = W5_MESSAGES): Promise<number> {
   const w = raw();
   let got = 0;
   let sum = 0;
+  let first = 0;
   await new Promise<void>((resolve) => {
     w.onmessage = (e: MessageEvent<{ i: number }>) => {
+      if (got === 0) first = performance.now();
       sum += e.data.i;
       if (++got === n) resolve();
     };
     w.postMessage({ role: "small", n });
   });
+  const ms = performance.now() - first;
   check(sum, expectedSum(n), "W5 raw sum");
   w.terminate();
+  return ms;
 }
 
 /** W5 bytes with mp: a child sends k MiB with sendBytes, the parent recvBytes. */
-export async function w5Bytes(backend: mp.Backend, k = W5_BLOCKS): Promise<void> {
+export async function w5Bytes(backend: mp.Backend, k = W5_BLOCKS): Promise<number> {
   const [mine, theirs] = mp.Pipe<unknown>();
-  const p = new mp.Process({ target: T.sendBlocks, args: [theirs, k, W5_MIB], backend });
+  const p = new mp.Process({ target: sendBlocks, args: [theirs, k, W5_MIB], backend });
   p.start();
+  let first = 0;
   for (let i = 0; i < k; i++) {
     const bytes = await mine.recvBytes();
+    if (i === 0) first = performance.now();
     check(bytes[0] + bytes.length, (i & 255) + W5_MIB, "W5 block");
   }
+  const ms = performance.now() - first;
   await p.join();
+  return ms;
 }
 
 /** W5 bytes raw: a worker posts k copies (structured clone) of a 1 MiB buffer. */
-export async function w5BytesRaw(k = W5_BLOCKS): Promise<void> {
+export async function w5BytesRaw(k = W5_BLOCKS): Promise<number> {
   const w = raw();
   let got = 0;
+  let first = 0;
   await new Promise<void>((resolve) => {
     w.onmessage = (e: MessageEvent<Uint8Array>) => {
+      if (got === 0) first = performance.now();
       check(e.data[0] + e.data.length, (got & 255) + W5_MIB, "W5 raw block");
       if (++got === k) resolve();
     };
     w.postMessage({ role: "bytes", k, size: W5_MIB });
   });
   w.terminate();
+  return performance.now() - first;
 }
