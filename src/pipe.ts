@@ -247,7 +247,7 @@ export class Connection<T = unknown> {
         );
       }
       const end = this.#sending();
-      return Promise.resolve(end.put(new Bytes(bytes.slice(offset, offset + length)), -1));
+      return Promise.resolve(end.putBytes(bytes.subarray(offset, offset + length)));
     } catch (error) {
       return Promise.reject(error);
     }

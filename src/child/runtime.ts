@@ -53,6 +53,11 @@ export interface ChildHost {
   exit(code: number): void;
   /** A promise while the unsent backlog is past its high-water mark. */
   backlog?(): Promise<void> | undefined;
+  /**
+   * Sends now, writing bytes payloads from the sender's own buffers; resolves
+   * once the transport has taken them all (subprocess children only).
+   */
+  sendNow?(message: ChildMessage): Promise<void>;
 }
 
 type Handles = typeof import("../handles/revive.ts");
@@ -65,9 +70,13 @@ let loadingHandles: Promise<Handles> | null = null;
  */
 function loadHandles(host: ChildHost): Promise<Handles> {
   return loadingHandles ??= import("../handles/revive.ts").then((module) => {
-    module.setUpstream((k, m, transfer) => {
-      host.send({ t: "h", k, m }, transfer);
-      return host.backlog?.();
+    const sendNow = host.sendNow;
+    module.setUpstream({
+      send: (k, m, transfer) => {
+        host.send({ t: "h", k, m }, transfer);
+        return host.backlog?.();
+      },
+      sendNow: sendNow && ((k, m) => sendNow({ t: "h", k, m })),
     });
     return handles = module;
   });

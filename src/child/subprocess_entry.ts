@@ -22,7 +22,7 @@ import {
   needsV8,
   type V8Serializer,
 } from "../codec.ts";
-import type { ParentMessage } from "../protocol.ts";
+import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import { ChildExit, ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 const duplex = Deno.args[0] === "duplex";
@@ -105,10 +105,19 @@ function congestion(): Promise<void> | undefined {
   return new Promise((resolve) => s.once("drain", () => resolve()));
 }
 
+/** Writes `message` now; resolves once the socket has taken every byte written so far. */
+async function sendNow(message: ChildMessage): Promise<void> {
+  writer.send(message);
+  writer.flush();
+  const s = socket ?? await openSocket();
+  await new Promise<void>((resolve) => s.write(new Uint8Array(0), () => resolve()));
+}
+
 const runtime = new ChildRuntime({
   send: (message) => writer.send(message),
   exit,
   backlog: congestion,
+  sendNow,
 });
 
 const decoder = new FrameDecoder();

@@ -15,8 +15,10 @@ import { adoptSimpleQueue } from "../simple_queue.ts";
 
 const ends = new Map<number, RemoteEnd>();
 const objects = new Map<string, object>();
-let up: Upstream = () => {
-  throw new Error("No channel to the parent");
+let up: Upstream = {
+  send: () => {
+    throw new Error("No channel to the parent");
+  },
 };
 
 /** Sets how holders in this child reach their owners. */
@@ -51,7 +53,7 @@ function revive(d: HandleDescriptor): object {
 
 function end(k: number, maxsize: number): RemoteEnd {
   let e = ends.get(k);
-  if (e === undefined) ends.set(k, e = new RemoteEnd(k, (...args) => up(...args), maxsize));
+  if (e === undefined) ends.set(k, e = new RemoteEnd(k, up, maxsize));
   return e;
 }
 

@@ -8,11 +8,17 @@
  */
 
 import type { Broker, Wait } from "./broker.ts";
+import { Bytes } from "./snapshot.ts";
 
 /** One holder's access to a queue or pipe direction. */
 export interface End {
   /** Puts a snapshot; resolves (or returns) once it is handed to the transport. */
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void;
+  /**
+   * Puts a `sendBytes()` payload given as a view of the sender's buffer; it
+   * is copied, or handed to the transport before this settles.
+   */
+  putBytes(view: Uint8Array): Promise<void> | void;
   /** Takes the first item; `accept` may refuse it, which then stays. */
   get(wait: Wait, signal?: AbortSignal, accept?: (item: unknown) => Error | null): Promise<unknown>;
   /** Whether an item (or EOF) is there, waiting up to `wait`. */
@@ -34,6 +40,10 @@ export class LocalEnd implements End {
 
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
     return this.broker.put(item, wait, signal);
+  }
+
+  putBytes(view: Uint8Array): void {
+    this.broker.put(new Bytes(view.slice()), -1);
   }
 
   get(

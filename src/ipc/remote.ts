@@ -21,15 +21,20 @@ import { emptyError, eofError, fullError, joinTimeout, type Wait } from "./broke
 import type { End } from "./end.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
 
-/**
- * Sends a request to the owner on link `k`; returns a promise when the
- * transport's unsent backlog is past its high-water mark (wait before more).
- */
-export type Upstream = (
-  k: number,
-  m: HolderRequest,
-  transfer?: Transferable[],
-) => Promise<void> | void;
+/** How holders in a child reach their owners. */
+export interface Upstream {
+  /**
+   * Sends a request to the owner on link `k`; returns a promise when the
+   * transport's unsent backlog is past its high-water mark (wait before more).
+   */
+  send(k: number, m: HolderRequest, transfer?: Transferable[]): Promise<void> | void;
+  /**
+   * Where the transport can write bytes from the sender's own buffer (a
+   * subprocess socket): sends now and resolves once the transport has taken
+   * every byte, so the sender may reuse its buffer then and no copy is made.
+   */
+  sendNow?(k: number, m: HolderRequest): Promise<void>;
+}
 
 const FLUSH_AT = 512;
 /** Bytes payloads leave once this many bytes are waiting (a frame stays small). */
@@ -56,7 +61,8 @@ function ackAll(): void {
 /** A child's access to a queue or pipe direction owned by an ancestor. */
 export class RemoteEnd implements End {
   readonly k: number;
-  #up: Upstream;
+  #up: Upstream["send"];
+  #upstream: Upstream;
   #maxsize: number;
   #buffer = new Deque<unknown>();
   #consumed = 0;
@@ -78,7 +84,8 @@ export class RemoteEnd implements End {
    */
   constructor(k: number, up: Upstream, maxsize: number) {
     this.k = k;
-    this.#up = up;
+    this.#up = (k, m, transfer) => up.send(k, m, transfer);
+    this.#upstream = up;
     this.#maxsize = maxsize;
   }
 
@@ -97,6 +104,13 @@ export class RemoteEnd implements End {
       if (reply.op === "ok") return;
       throw this.#failure(reply, wait, signal);
     });
+  }
+
+  putBytes(view: Uint8Array): Promise<void> | void {
+    const sendNow = this.#upstream.sendNow;
+    if (sendNow === undefined || this.#maxsize > 0) return this.put(new Bytes(view.slice()), -1);
+    this.flush();
+    return sendNow(this.k, { op: "f", items: [view], b: [0] });
   }
 
   get(
