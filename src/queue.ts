@@ -70,6 +70,8 @@ export class Queue<T = unknown> {
   }
 
   /**
+   * Creates an empty queue, owned by this process.
+   *
    * @param options `maxsize` (a number is read as `maxsize`).
    * @throws {RangeError} When `maxsize` is not a non-negative integer.
    */

@@ -1,5 +1,6 @@
 import * as v8 from "node:v8";
 import {
+  BytesJoiner,
   decodeFrame,
   encodeFrame,
   FrameDecoder,
@@ -130,4 +131,51 @@ Deno.test("FrameWriter packs frames sent in one turn into one write", async () =
   deepEqual(out, Array.from({ length: 100 }, (_, i) => ({ i })));
   writer.send({ big: "y".repeat(70_000) });
   equal(writes.length, 2, "a batch past 64 KiB is written at once");
+});
+
+Deno.test("sendBytes payloads travel as raw frames and are joined back into their message", () => {
+  const big = new Uint8Array(300_000).map((_, i) => i % 251);
+  const small = new Uint8Array([1, 2, 3]);
+  const message = { t: "h", k: 1, m: { op: "f", items: ["a", big, { n: 1 }, small], b: [1, 3] } };
+  const writes: Uint8Array[] = [];
+  const writer = new FrameWriter((bytes) => writes.push(bytes.slice()), () => v8);
+  writer.send(message);
+  writer.send({ t: "h", k: 2, m: { op: "a", a: 1 } });
+  writer.flush();
+  ok(
+    writes.some((w) => w.byteLength === big.byteLength),
+    "the large payload is written on its own",
+  );
+  const stream = new Uint8Array(writes.reduce((n, w) => n + w.byteLength, 0));
+  let at = 0;
+  for (const w of writes) {
+    stream.set(w, at);
+    at += w.byteLength;
+  }
+  for (const step of [7, 4096, 65_536, stream.byteLength]) {
+    const decoder = new FrameDecoder();
+    const joiner = new BytesJoiner();
+    const out: unknown[] = [];
+    for (let i = 0; i < stream.byteLength; i += step) {
+      for (const frame of decoder.push(stream.subarray(i, i + step))) {
+        const whole = joiner.accept(decodeFrame(frame, v8));
+        if (whole !== undefined) out.push(whole);
+      }
+    }
+    deepEqual(out, [message, { t: "h", k: 2, m: { op: "a", a: 1 } }], `chunks of ${step}`);
+    const payload = (out[0] as typeof message).m.items[1] as Uint8Array;
+    if (step < big.byteLength) {
+      equal(payload.byteOffset, 0);
+      equal(payload.buffer.byteLength, big.byteLength, "a large payload gets a buffer of its own");
+    }
+  }
+});
+
+Deno.test("BytesJoiner rejects bytes frames that match no message", () => {
+  const joiner = new BytesJoiner();
+  const raw = new Uint8Array([3, 0, 0, 0, 2, 9, 9, 9]);
+  const [frame] = new FrameDecoder().push(raw);
+  throws(() => joiner.accept(decodeFrame(frame, v8)), ProtocolError);
+  joiner.accept({ t: "h", k: 1, m: { op: "f", items: [null], b: [0] } });
+  throws(() => joiner.accept({ t: "exit", code: 0 }), /before the bytes frames/);
 });
