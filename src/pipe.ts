@@ -8,11 +8,13 @@
 
 import { StateError, ValueError } from "./errors.ts";
 import { registerShareable } from "./handles/share.ts";
-import { Broker, closedError } from "./ipc/broker.ts";
+import { Broker } from "./ipc/broker.ts";
+import { closedError } from "./ipc/_errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, withClosing } from "./ipc/options.ts";
 import { Bytes, snapshot } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
+import { asBytes, notBytes } from "./ipc/_bytes.ts";
 import { notOwner } from "./queue.ts";
 import { describe } from "./target.ts";
 
@@ -451,24 +453,4 @@ function adopt<T>(recv: End | null, send: End | null): Connection<T> {
 /** A live `Connection` in a child, around its ends. */
 export function adoptConnection(recv: End | null, send: End | null): Connection<unknown> {
   return adopt(recv, send);
-}
-
-function asBytes(buffer: unknown, name: string): Uint8Array {
-  if (buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer) {
-    return new Uint8Array(buffer);
-  }
-  if (ArrayBuffer.isView(buffer)) {
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  }
-  throw new TypeError(
-    `Expected \`${name}\` to be an ArrayBuffer, a typed array or a DataView, got ${
-      describe(buffer)
-    } (encode text with new TextEncoder().encode(text))`,
-  );
-}
-
-function notBytes(item: unknown): ValueError | null {
-  return item instanceof Bytes ? null : new ValueError(
-    "The next message was sent with send(), not sendBytes(); it was left in the pipe: read it with recv()",
-  );
 }

@@ -7,7 +7,8 @@
 
 import { StateError } from "./errors.ts";
 import { registerShareable } from "./handles/share.ts";
-import { Broker, closedError } from "./ipc/broker.ts";
+import { Broker } from "./ipc/broker.ts";
+import { closedError } from "./ipc/_errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, waitOf, type WaitOptions, withClosing } from "./ipc/options.ts";
 import { snapshot } from "./ipc/snapshot.ts";
