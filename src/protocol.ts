@@ -112,8 +112,8 @@ export type HolderRequest =
   | { op: "j"; id: number; wait: number }
   /** The number of items not yet taken. */
   | { op: "s"; id: number }
-  /** The holder closes: its last `n` received, unconsumed items go back. */
-  | { op: "c"; a: number; n: number };
+  /** The holder closes: what it received and did not acknowledge goes back. */
+  | { op: "c"; a?: number };
 
 /** An owner's answer to a holder's request. */
 export type OwnerReply =

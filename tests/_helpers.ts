@@ -1,7 +1,8 @@
-import type { Backend } from "../mod.ts";
+import * as mp from "../mod.ts";
+import { equal } from "./_assert.ts";
 
 /** Both child backends; tests loop over them. */
-export const BACKENDS: readonly Backend[] = ["worker", "subprocess"];
+export const BACKENDS: readonly mp.Backend[] = ["worker", "subprocess"];
 
 /** Rejects if `promise` has not settled within `ms`: no test can hang. */
 export function deadline<T>(promise: Promise<T>, ms: number, what = "operation"): Promise<T> {
@@ -58,3 +59,21 @@ export function pidAlive(pid: number): boolean {
 
 export const FIXTURES = new URL("./fixtures/", import.meta.url);
 export const PROGRAM = new URL("./fixtures/program.ts", import.meta.url);
+
+/** Any function, as a Process target in tests (parameters typed as the test likes). */
+export type AnyTarget = (...args: never[]) => unknown;
+
+/** Starts a Process running `target(...args)` on `backend`. */
+export function spawn(backend: mp.Backend, target: AnyTarget, args: unknown[]): mp.Process {
+  const p = new mp.Process({ target: target as (...a: unknown[]) => unknown, args, backend });
+  p.start();
+  return p;
+}
+
+/** Joins each process (15 s at most) and checks it exited with code 0. */
+export async function finish(...ps: mp.Process[]): Promise<void> {
+  for (const p of ps) {
+    await deadline(p.join(), 15_000, `${p.name} join`);
+    equal(p.exitcode, 0, `${p.name} exit code`);
+  }
+}

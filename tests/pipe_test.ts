@@ -1,20 +1,7 @@
 // Pipe and Connection: in the parent and moved to children on both backends.
 import * as mp from "../mod.ts";
 import { deepEqual, equal, ok, rejects, throws } from "./_assert.ts";
-import { BACKENDS, deadline } from "./_helpers.ts";
-
-type Fn = (...args: never[]) => unknown;
-
-function spawn(backend: mp.Backend, target: Fn, args: unknown[]): mp.Process {
-  const p = new mp.Process({ target: target as (...a: unknown[]) => unknown, args, backend });
-  p.start();
-  return p;
-}
-
-async function finish(p: mp.Process, code = 0): Promise<void> {
-  await deadline(p.join(), 15_000, `${p.name} join`);
-  equal(p.exitcode, code, `${p.name} exit code`);
-}
+import { BACKENDS, deadline, finish, spawn } from "./_helpers.ts";
 
 Deno.test("Pipe() ends exchange messages both ways, in order", async () => {
   const [a, b] = mp.Pipe<unknown>();

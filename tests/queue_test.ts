@@ -2,22 +2,7 @@
 // on both backends.
 import * as mp from "../mod.ts";
 import { deepEqual, equal, ok, rejects } from "./_assert.ts";
-import { BACKENDS, deadline } from "./_helpers.ts";
-
-type Fn = (...args: never[]) => unknown;
-
-function spawn(backend: mp.Backend, target: Fn, args: unknown[]): mp.Process {
-  const p = new mp.Process({ target: target as (...a: unknown[]) => unknown, args, backend });
-  p.start();
-  return p;
-}
-
-async function finish(...ps: mp.Process[]): Promise<void> {
-  for (const p of ps) {
-    await deadline(p.join(), 15_000, `${p.name} join`);
-    equal(p.exitcode, 0, `${p.name} exit code`);
-  }
-}
+import { type AnyTarget, BACKENDS, deadline, finish, spawn } from "./_helpers.ts";
 
 Deno.test("Queue keeps FIFO order and reports size, empty and full in the parent", async () => {
   const q = new mp.Queue<number>({ maxsize: 3 });
@@ -293,7 +278,8 @@ for (const backend of BACKENDS) {
     const pool = new mp.Pool({
       processes: 2,
       backend,
-      initializer: (async (q: mp.Queue<string>) => await q.put("initialized")) as Fn as () => void,
+      initializer: (async (q: mp.Queue<string>) => await q.put("initialized")) as AnyTarget as () =>
+        void,
       initargs: [q],
     });
     try {

@@ -53,12 +53,6 @@ export class Deque<T> {
     this.#compact();
   }
 
-  /** Removes and returns up to `n` values from the back, in order. */
-  popBack(n: number): T[] {
-    const start = Math.max(this.#head, this.#items.length - n);
-    return this.#items.splice(start);
-  }
-
   /** Puts `values` back in front, in their order. */
   unshiftAll(values: readonly T[]): void {
     if (values.length === 0) return;

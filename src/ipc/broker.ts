@@ -207,7 +207,7 @@ export class Broker {
   /** The holder behind `link` is gone: what it was handed and did not consume goes back. */
   detach(link: Link): void {
     if (!this.#links.delete(link)) return;
-    this.#requeue(link, link.lease.length);
+    this.#requeue(link);
     for (const list of [this.#getters, this.#putters, this.#joiners] as Waiting[][]) {
       for (let i = list.length - 1; i >= 0; i--) {
         const w = list[i] as Waiting & { kind: string; link?: Link };
@@ -286,7 +286,6 @@ export class Broker {
         return link.send({ op: "ok", id: m.id, value: this.size });
       case "c":
         this.#ack(link, m.a);
-        this.#requeue(link, m.n);
         return this.detach(link);
     }
   }
@@ -317,9 +316,9 @@ export class Broker {
     this.#pump();
   }
 
-  /** The last `n` items leased to `link` go back to the front, in order. */
-  #requeue(link: Link, n: number): void {
-    const back = link.lease.popBack(n);
+  /** What `link` was leased and did not acknowledge goes back to the front, in order. */
+  #requeue(link: Link): void {
+    const back = link.lease.clear();
     this.#leased -= back.length;
     this.#store.unshiftAll(back);
   }

@@ -50,19 +50,14 @@ type Pending = (reply: OwnerReply) => void;
 
 /**
  * Holders with consumed items not yet acknowledged. Whatever a holder sends
- * goes after every such acknowledgement, so an owner that hears from a
- * child knows all it consumed before (and never hands that out again).
+ * goes after every such acknowledgement (see `#send`), so an owner that hears
+ * from a child knows all it consumed before and never hands that out again.
  */
 const unacked = new Set<RemoteEnd>();
-
-function ackAll(): void {
-  for (const end of unacked) end.flushAck();
-}
 
 /** A child's access to a queue or pipe direction owned by an ancestor. */
 export class RemoteEnd implements End {
   readonly k: number;
-  #up: Upstream["send"];
   #upstream: Upstream;
   #maxsize: number;
   #buffer = new Deque<unknown>();
@@ -85,7 +80,6 @@ export class RemoteEnd implements End {
    */
   constructor(k: number, up: Upstream, maxsize: number) {
     this.k = k;
-    this.#up = (k, m, transfer) => up.send(k, m, transfer);
     this.#upstream = up;
     this.#maxsize = maxsize;
   }
@@ -96,12 +90,13 @@ export class RemoteEnd implements End {
       if (item instanceof Bytes) this.#outBytes += item.data.byteLength;
       if (this.#outbox.length >= FLUSH_AT || this.#outBytes >= FLUSH_BYTES || !this.#busy) {
         return this.flush();
-      } else this.#schedule();
-      return;
+      }
+      return this.#schedule();
     }
-    const bytes = item instanceof Bytes;
-    const m = { op: "p", id: 0, item: bytes ? item.data : item, wait } as const;
-    return this.#request({ ...m, ...(bytes ? { bytes } : {}) }, signal).then((reply) => {
+    const m: HolderRequest = item instanceof Bytes
+      ? { op: "p", id: 0, item: item.data, bytes: true, wait }
+      : { op: "p", id: 0, item, wait };
+    return this.#request(m, signal).then((reply) => {
       if (reply.op === "ok") return;
       throw this.#failure(reply, wait, signal);
     });
@@ -111,7 +106,9 @@ export class RemoteEnd implements End {
     const sendNow = this.#upstream.sendNow;
     if (sendNow === undefined || this.#maxsize > 0) return this.put(new Bytes(view.slice()), -1);
     this.flush();
-    return sendNow(this.k, { op: "f", items: [view], b: [0] });
+    const m: HolderRequest = { op: "f", items: [view], b: [0] };
+    this.#ackFirst(m);
+    return sendNow(this.k, m);
   }
 
   get(
@@ -153,31 +150,24 @@ export class RemoteEnd implements End {
 
   close(): void {
     this.flush();
-    this.#up(this.k, { op: "c", a: this.#consumed, n: this.#buffer.length });
-    this.#consumed = 0;
+    // What is still buffered goes back: the owner puts back all it leased and was not acknowledged.
+    this.#send({ op: "c" });
     this.#buffer.clear();
   }
 
   /** Sends buffered puts and the consumed count now; a promise means back-pressure. */
   flush(): Promise<void> | void {
-    unacked.delete(this);
-    ackAll();
-    if (this.#outbox.length > 0) {
-      const { items, b } = toWire(this.#outbox);
-      this.#outbox = [];
-      this.#outBytes = 0;
-      const m: HolderRequest = { op: "f", items };
-      if (b !== undefined) m.b = b;
-      if (this.#consumed > 0) m.a = this.#consumed;
-      this.#consumed = 0;
-      this.#busy = true;
-      this.#schedule();
-      return this.#up(
-        this.k,
-        m,
-        b === undefined ? undefined : b.map((i) => (items[i] as Uint8Array).buffer as ArrayBuffer),
-      );
-    } else this.flushAck();
+    if (this.#outbox.length === 0) return this.flushAck();
+    const { items, b } = toWire(this.#outbox);
+    this.#outbox = [];
+    this.#outBytes = 0;
+    this.#busy = true;
+    this.#schedule();
+    if (b === undefined) return this.#send({ op: "f", items });
+    return this.#send(
+      { op: "f", items, b },
+      b.map((i) => (items[i] as Uint8Array).buffer as ArrayBuffer),
+    );
   }
 
   /** Handles the owner's reply to one of this holder's requests. */
@@ -192,7 +182,7 @@ export class RemoteEnd implements End {
   flushAck(): void {
     unacked.delete(this);
     if (this.#consumed === 0) return;
-    this.#up(this.k, { op: "a", a: this.#consumed });
+    this.#upstream.send(this.k, { op: "a", a: this.#consumed });
     this.#consumed = 0;
   }
 
@@ -209,10 +199,7 @@ export class RemoteEnd implements End {
   /** Asks the owner for a batch; true when items came, false at EOF. */
   async #fill(wait: Wait, signal?: AbortSignal): Promise<boolean> {
     if (this.#eof) return false;
-    const reply = await this.#request(
-      { op: "w", id: 0, n: this.#nextWindow(), wait, a: this.#takeConsumed() },
-      signal,
-    );
+    const reply = await this.#request({ op: "w", id: 0, n: this.#nextWindow(), wait }, signal);
     if (reply.op === "i") {
       for (const item of fromWire(reply.items, reply.b)) this.#buffer.push(item);
       this.#lastBatch = reply.items.length;
@@ -236,24 +223,34 @@ export class RemoteEnd implements End {
     return this.#window;
   }
 
-  #takeConsumed(): number | undefined {
+  /**
+   * Sends every other holder's acknowledgement, then this one's — on `m`
+   * itself when it can carry one (`f`, `w`, `c`), else alone first.
+   */
+  #ackFirst(m: HolderRequest): void {
     unacked.delete(this);
-    ackAll();
-    const a = this.#consumed;
-    this.#consumed = 0;
-    return a === 0 ? undefined : a;
+    for (const end of unacked) end.flushAck();
+    if (this.#consumed === 0) return;
+    if (m.op === "f" || m.op === "w" || m.op === "c") {
+      m.a = this.#consumed;
+      this.#consumed = 0;
+    } else this.flushAck();
+  }
+
+  #send(m: HolderRequest, transfer?: Transferable[]): Promise<void> | void {
+    this.#ackFirst(m);
+    return this.#upstream.send(this.k, m, transfer);
   }
 
   #request(m: HolderRequest & { id: number }, signal?: AbortSignal): Promise<OwnerReply> {
     signal?.throwIfAborted();
     const id = ++this.#nextId;
     m.id = id;
-    if (m.op !== "w") ackAll();
     const answered = new Promise<OwnerReply>((resolve) => this.#pending.set(id, resolve));
-    this.#up(this.k, m);
+    this.#send(m);
     if (signal === undefined) return answered;
     // The owner answers every request; an abort only asks it to answer now.
-    const onAbort = () => this.#up(this.k, { op: "x", id });
+    const onAbort = () => this.#send({ op: "x", id });
     signal.addEventListener("abort", onAbort, { once: true });
     return answered.finally(() => signal.removeEventListener("abort", onAbort));
   }
