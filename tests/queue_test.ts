@@ -99,12 +99,14 @@ Deno.test("JoinableQueue: taskDone() more times than items rejects ValueError; j
   await rejects(q.join({ timeout: 50 }), mp.TimeoutError);
 });
 
-Deno.test("SimpleQueue puts and gets", async () => {
+Deno.test("SimpleQueue puts and gets; close() ends a pending get()", async () => {
   const q = new mp.SimpleQueue<number[]>();
   ok(await q.empty());
   await q.put([1, 2]);
   deepEqual(await q.get(), [1, 2]);
+  const pending = q.get();
   q.close();
+  await rejects(pending, mp.StateError);
   await rejects(q.put([]), mp.StateError);
 });
 
@@ -167,6 +169,23 @@ for (const backend of BACKENDS) {
     ok(r.waited >= 95 && r.waited < 1000, `waited ${r.waited}`);
     equal(r.size, 1);
     equal(await q.get(), 9);
+    await finish(p);
+  });
+
+  test("a child's get() stops at its signal, takes nothing, and the queue still works", async () => {
+    const q = new mp.Queue<number>();
+    const report = new mp.Queue<unknown>();
+    const p = spawn(backend, async (q: mp.Queue<number>, report: mp.Queue<unknown>) => {
+      const t0 = performance.now();
+      const error = await q.get({ signal: AbortSignal.timeout(80) }).catch((e) => e.name);
+      await report.put([error, performance.now() - t0]);
+      await report.put(await q.get({ timeout: 10_000 }));
+    }, [q, report]);
+    const [name, waited] = await report.get({ timeout: 10_000 }) as [string, number];
+    equal(name, "TimeoutError");
+    ok(waited >= 75 && waited < 2000, `waited ${waited}`);
+    await q.put(5);
+    equal(await report.get({ timeout: 10_000 }), 5);
     await finish(p);
   });
 
