@@ -63,3 +63,11 @@ export { JoinableQueue, Queue, type QueueOptions } from "./src/queue.ts";
 export { SimpleQueue } from "./src/simple_queue.ts";
 export { Connection, Pipe, type PipeOptions } from "./src/pipe.ts";
 export type { WaitOptions } from "./src/ipc/options.ts";
+export {
+  asCompleted,
+  type ExecutorMapOptions,
+  type ExecutorOptions,
+  ProcessPoolExecutor,
+  type ShutdownOptions,
+} from "./src/executor.ts";
+export { DictProxy, ListProxy, Manager, type ManagerKey } from "./src/manager.ts";

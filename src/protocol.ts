@@ -86,7 +86,51 @@ export type HandleDescriptor =
     r: number | null;
     /** Link this end writes to, or `null` for a receive-only end. */
     w: number | null;
+  }
+  | SyncDescriptor
+  | {
+    kind: "managed";
+    /** Link to the owner's store. */
+    k: number;
+    type: "dict" | "list";
   };
+
+/** Which synchronisation or shared-memory object a `SyncDescriptor` carries. */
+export type SyncType =
+  | "lock"
+  | "rlock"
+  | "semaphore"
+  | "event"
+  | "condition"
+  | "barrier"
+  | "value"
+  | "array";
+
+/**
+ * A lock, semaphore, event, condition, barrier or shared value as it travels.
+ * Its state is a `SharedArrayBuffer` in the owner: a holder that shares the
+ * owner's memory (a worker) gets the buffer itself; any other holder (a
+ * subprocess) gets a copy to read from and asks the owner, on link `k`, to
+ * do every change and every wait for it.
+ */
+export interface SyncDescriptor {
+  kind: "sync";
+  type: SyncType;
+  /** Link to the owner; the owner also learns from it when the holder ends. */
+  k: number;
+  /** The holder's identity in lock words (never 0, unique per owner). */
+  id: number;
+  /** The state itself, for a holder that shares the owner's memory. */
+  sab?: SharedArrayBuffer;
+  /** Otherwise a copy of the state as it was when sent. */
+  copy?: Uint8Array;
+  /** A semaphore's bound (0: unbounded) or a barrier's parties. */
+  n?: number;
+  /** A `Value`'s or `SharedArray`'s typecode. */
+  code?: string;
+  /** The lock of a `Condition`, `Value` or `SharedArray`, if it has one. */
+  lock?: SyncDescriptor;
+}
 
 /**
  * A holder's request to a handle's owner (the process that created it).
@@ -114,6 +158,57 @@ export type HolderRequest =
   | { op: "s"; id: number }
   /** The holder closes: what it received and did not acknowledge goes back. */
   | { op: "c"; a?: number };
+
+/**
+ * A subprocess holder's request to the owner of a lock, semaphore, event,
+ * condition, barrier or shared value. Waits are done, and timed, by the
+ * owner, which answers every request with an `id` exactly once.
+ */
+export type SyncRequest =
+  /** Acquire a lock or semaphore within `wait` ms (-1: no limit). */
+  | { op: "acq"; id: number; wait: number }
+  /** Release a lock or semaphore once. */
+  | { op: "rel" }
+  /** Set (`v: 1`) or clear (`v: 0`) an event. */
+  | { op: "ev"; v: 0 | 1 }
+  /** Wait for an event to be set, for a condition's notify, or at a barrier. */
+  | { op: "wait"; id: number; wait: number }
+  /** Notify `n` condition waiters (-1: all). */
+  | { op: "notify"; n: number }
+  /** Break (`abort`) or reset a barrier. */
+  | { op: "abort" }
+  | { op: "reset" }
+  /** Write element `i` of a shared value or array. */
+  | { op: "put"; i: number; v: number | bigint }
+  /** Abandon request `id` (its signal fired); the owner still answers it. */
+  | { op: "x"; id: number };
+
+/** An owner's answer to a `SyncRequest`, or news of the state. */
+export type SyncReply =
+  /** Request `id` succeeded; `value` is a barrier index or an event's state. */
+  | { op: "ok"; id: number; value?: number }
+  /** Request `id` failed. */
+  | { op: "no"; id: number; why: "timeout" | "aborted" | "broken" | "error"; error?: SerializedError }
+  /** The state now, with `n` of this holder's `put`s applied. */
+  | { op: "m"; b: Uint8Array; n: number };
+
+/** A proxy's call to the owner of a `Manager` dict or list. */
+export type ManagerRequest =
+  /** A call whose result the holder awaits. */
+  | { op: "call"; id: number; method: string; args: unknown[] }
+  /** A write whose result is nothing: sent in order, not awaited. */
+  | { op: "send"; method: string; args: unknown[] };
+
+/** The owner's answer to a `ManagerRequest` call. */
+export type ManagerReply =
+  | { op: "ok"; id: number; value: unknown }
+  | { op: "no"; id: number; error: SerializedError };
+
+/** Any request a holder sends on a link. */
+export type AnyRequest = HolderRequest | SyncRequest | ManagerRequest;
+
+/** Any message an owner sends on a link. */
+export type AnyReply = OwnerReply | SyncReply | ManagerReply;
 
 /** An owner's answer to a holder's request. */
 export type OwnerReply =
@@ -212,7 +307,7 @@ export type ParentMessage =
   | TaskMessage
   | CallMessage
   | StopMessage
-  | HandleMessage<OwnerReply>;
+  | HandleMessage<AnyReply>;
 
 /** Child → parent: the child is about to end with this exit code. */
 export interface ExitMessage {
@@ -273,4 +368,4 @@ export type ChildMessage =
   | DoneMessage
   | ValueMessage
   | FailMessage
-  | HandleMessage<HolderRequest>;
+  | HandleMessage<AnyRequest>;

@@ -9,13 +9,24 @@
  */
 
 import { Deque } from "../ipc/_deque.ts";
-import type { Broker, Link } from "../ipc/broker.ts";
-import type { ChildMessage, HandleMessage, HolderRequest } from "../protocol.ts";
+import type { Link } from "../ipc/broker.ts";
+import type { AnyRequest, ChildMessage, HandleMessage } from "../protocol.ts";
 import type { Channel } from "../transport/channel.ts";
+
+/**
+ * What holds the state behind links: a queue's or pipe's `Broker`, a sync
+ * object's `SyncOwner`, a manager's store. It hears of every link opened to
+ * it, every request on one, and every link whose child ended.
+ */
+export interface LinkOwner {
+  attach(link: Link): void;
+  detach(link: Link): void;
+  receive(link: Link, m: AnyRequest): void;
+}
 
 interface ChannelLink extends Link {
   readonly k: number;
-  readonly broker: Broker;
+  readonly broker: LinkOwner;
 }
 
 const tables = new WeakMap<Channel, LinkTable>();
@@ -25,7 +36,7 @@ export class LinkTable {
   #channel: Channel;
   #holder: string;
   #links = new Map<number, ChannelLink>();
-  #byBroker = new Map<Broker, Map<string, ChannelLink>>();
+  #byBroker = new Map<LinkOwner, Map<string, ChannelLink>>();
   #next = 0;
   #gone = false;
 
@@ -58,7 +69,7 @@ export class LinkTable {
   }
 
   /** The link id for `broker` in `role` on this channel, made on first use. */
-  link(broker: Broker, role: Link["role"]): number {
+  link(broker: LinkOwner, role: Link["role"]): number {
     let roles = this.#byBroker.get(broker);
     if (roles === undefined) this.#byBroker.set(broker, roles = new Map());
     const known = roles.get(role);
@@ -71,6 +82,8 @@ export class LinkTable {
       role,
       lease: new Deque(),
       holder: this.#holder,
+      sharesMemory: channel.sharesMemory,
+      group: this,
       send: (m) => {
         if (!this.#gone) channel.send({ t: "h", k, m });
       },
@@ -82,7 +95,7 @@ export class LinkTable {
     return k;
   }
 
-  #receive(message: HandleMessage<HolderRequest>): void {
+  #receive(message: HandleMessage<AnyRequest>): void {
     const link = this.#links.get(message.k);
     if (link === undefined) return;
     link.broker.receive(link, message.m);

@@ -8,13 +8,27 @@
  */
 
 import { RemoteEnd, type Upstream } from "../ipc/remote.ts";
-import type { HandleDescriptor, HandleMessage, HandlePlace, OwnerReply } from "../protocol.ts";
+import type { AnyReply, HandleDescriptor, HandleMessage, HandlePlace } from "../protocol.ts";
 import { adoptConnection } from "../pipe.ts";
 import { adoptQueue } from "../queue.ts";
 import { adoptSimpleQueue } from "../simple_queue.ts";
+import { adoptSync } from "../sync/_adopt.ts";
+import { adoptManaged } from "../manager/_remote.ts";
 
-const ends = new Map<number, RemoteEnd>();
+/** A holder in this child that hears from its owner on one link. */
+export interface Receiver {
+  receive(m: AnyReply): void;
+  /** Sends what it buffered; called before the child exits. */
+  flush?(): void;
+}
+
+const receivers = new Map<number, Receiver>();
 const objects = new Map<string, object>();
+
+/** Routes the owner's messages on link `k` to `receiver`. */
+function listen(k: number, receiver: Receiver): void {
+  receivers.set(k, receiver);
+}
 let up: Upstream = {
   send: () => {
     throw new Error("No channel to the parent");
@@ -38,10 +52,13 @@ export function reviveHandles(message: { hs?: HandlePlace[] }): void {
 }
 
 function revive(d: HandleDescriptor): object {
-  const key = d.kind === "queue" ? `q${d.k}` : `c${d.r}:${d.w}`;
+  if (d.kind === "sync") return adoptSync(d, up, listen);
+  const key = d.kind === "conn" ? `c${d.r}:${d.w}` : `q${d.k}`;
   let object = objects.get(key);
   if (object === undefined) {
-    object = d.kind === "conn"
+    object = d.kind === "managed"
+      ? adoptManaged(d, up, listen)
+      : d.kind === "conn"
       ? adoptConnection(d.r === null ? null : end(d.r, 0), d.w === null ? null : end(d.w, 0))
       : d.flavor === "simple"
       ? adoptSimpleQueue(end(d.k, 0))
@@ -52,17 +69,17 @@ function revive(d: HandleDescriptor): object {
 }
 
 function end(k: number, maxsize: number): RemoteEnd {
-  let e = ends.get(k);
-  if (e === undefined) ends.set(k, e = new RemoteEnd(k, up, maxsize));
+  let e = receivers.get(k) as RemoteEnd | undefined;
+  if (e === undefined) listen(k, e = new RemoteEnd(k, up, maxsize));
   return e;
 }
 
-/** Routes an owner's reply to its holder. */
-export function receiveHandleMessage(message: HandleMessage<OwnerReply>): void {
-  ends.get(message.k)?.receive(message.m);
+/** Routes an owner's message to its holder. */
+export function receiveHandleMessage(message: HandleMessage<AnyReply>): void {
+  receivers.get(message.k)?.receive(message.m);
 }
 
 /** Sends what every holder buffered; called before the child exits. */
 export function flushHandles(): void {
-  for (const e of ends.values()) e.flush();
+  for (const r of receivers.values()) r.flush?.();
 }

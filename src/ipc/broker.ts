@@ -9,7 +9,7 @@
 
 import { type FullError, ValueError } from "../errors.ts";
 import { emptyError, eofError, fullError, joinTimeout } from "./_errors.ts";
-import type { HolderRequest, OwnerReply } from "../protocol.ts";
+import type { AnyReply, HolderRequest } from "../protocol.ts";
 import { serializeError } from "../child/serialize_error.ts";
 import { Deque } from "./_deque.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
@@ -17,13 +17,17 @@ import { Bytes, fromWire, toWire } from "./snapshot.ts";
 /** A holder in a child, as its owner sees it. */
 export interface Link {
   /** Sends a reply down the link. */
-  send(reply: OwnerReply): void;
+  send(reply: AnyReply): void;
   /** `"r"`/`"w"` for a pipe end's read or write side; `"rw"` for a queue. */
   readonly role: "r" | "w" | "rw";
   /** Items sent to the holder and not yet acknowledged as consumed, oldest first. */
   readonly lease: Deque<unknown>;
   /** Who holds it, for messages. */
   readonly holder: string;
+  /** Whether the holder shares this process's memory (a worker child). */
+  readonly sharesMemory: boolean;
+  /** The same object for every link of one child channel. */
+  readonly group: object;
 }
 
 /** What kind of handle a broker serves. */

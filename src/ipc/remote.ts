@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { HolderRequest, OwnerReply } from "../protocol.ts";
+import type { AnyReply, AnyRequest, HolderRequest, OwnerReply } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { Deque } from "./_deque.ts";
 import type { Wait } from "./broker.ts";
@@ -28,7 +28,7 @@ export interface Upstream {
    * Sends a request to the owner on link `k`; returns a promise when the
    * transport's unsent backlog is past its high-water mark (wait before more).
    */
-  send(k: number, m: HolderRequest, transfer?: Transferable[]): Promise<void> | void;
+  send(k: number, m: AnyRequest, transfer?: Transferable[]): Promise<void> | void;
   /**
    * Where the transport can write bytes from the sender's own buffer (a
    * subprocess socket): sends now and resolves once the transport has taken

@@ -22,6 +22,8 @@ export type StopSignal = "SIGTERM" | "SIGKILL";
 export interface Channel {
   /** OS process id of the child (the parent's own for a worker). */
   readonly pid: number;
+  /** Whether the child shares this process's memory (a worker), so a `SharedArrayBuffer` sent to it is the same memory. */
+  readonly sharesMemory: boolean;
   /** Settles once with how the child ended; never rejects. */
   readonly exited: Promise<ExitStatus>;
   /**

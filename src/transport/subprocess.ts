@@ -48,6 +48,7 @@ export interface SubprocessChannelOptions {
 /** A child running as its own `deno run` process. */
 export class SubprocessChannel implements Channel {
   readonly pid: number;
+  readonly sharesMemory = false;
   readonly exited: Promise<ExitStatus>;
   onMessage: (message: ChildMessage) => void = () => {};
   #child: ChildProcess;

@@ -36,6 +36,7 @@ export const canUnrefWorker: boolean = REF_METHOD !== undefined;
 /** A child running as a module Web Worker. */
 export class WorkerChannel implements Channel {
   readonly pid: number = Deno.pid;
+  readonly sharesMemory = true;
   readonly exited: Promise<ExitStatus>;
   onMessage: (message: ChildMessage) => void = () => {};
   #worker: Worker;
