@@ -21,6 +21,7 @@
  */
 
 export {
+  BrokenBarrierError,
   CancelledError,
   type CrashInfo,
   EmptyError,
@@ -71,3 +72,19 @@ export {
   type ShutdownOptions,
 } from "./src/executor.ts";
 export { DictProxy, ListProxy, Manager, type ManagerKey } from "./src/manager.ts";
+export {
+  Barrier,
+  type BigIntCode,
+  BoundedSemaphore,
+  Condition,
+  type ElementOf,
+  Event,
+  Lock,
+  type NumberCode,
+  RLock,
+  Semaphore,
+  SharedArray,
+  type SharedOptions,
+  type Typecode,
+  Value,
+} from "./src/sync.ts";

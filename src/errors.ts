@@ -30,6 +30,32 @@ export class StateError extends Error {
 }
 
 /**
+ * A `Barrier` was broken (by `abort()`, `reset()` or a `wait()` that timed
+ * out) while this caller waited at it, or before it arrived (Python's
+ * `BrokenBarrierError`). A `StateError`: call `reset()` to use the barrier again.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const b = new mp.Barrier(2);
+ * b.abort();
+ * await b.wait().catch((e) => console.log(e instanceof mp.BrokenBarrierError)); // true
+ * ```
+ */
+export class BrokenBarrierError extends StateError {
+  /**
+   * Creates the error.
+   *
+   * @param message What happened and what to do about it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BrokenBarrierError";
+  }
+}
+
+/**
  * A value is of the right type but not acceptable, such as `taskDone()` called
  * more times than items were put (Python's `ValueError`).
  *

@@ -169,8 +169,6 @@ export type SyncRequest =
   | { op: "acq"; id: number; wait: number }
   /** Release a lock or semaphore once. */
   | { op: "rel" }
-  /** Set (`v: 1`) or clear (`v: 0`) an event. */
-  | { op: "ev"; v: 0 | 1 }
   /** Wait for an event to be set, for a condition's notify, or at a barrier. */
   | { op: "wait"; id: number; wait: number }
   /** Notify `n` condition waiters (-1: all). */
@@ -178,17 +176,24 @@ export type SyncRequest =
   /** Break (`abort`) or reset a barrier. */
   | { op: "abort" }
   | { op: "reset" }
-  /** Write element `i` of a shared value or array. */
+  /** Write element `i` of a shared value or array (an event's flag: 1 set, 0 clear). */
   | { op: "put"; i: number; v: number | bigint }
   /** Abandon request `id` (its signal fired); the owner still answers it. */
-  | { op: "x"; id: number };
+  | { op: "x"; id: number }
+  /** Send the state (an `m` message): the holder's copy is getting old. */
+  | { op: "look" };
 
 /** An owner's answer to a `SyncRequest`, or news of the state. */
 export type SyncReply =
   /** Request `id` succeeded; `value` is a barrier index or an event's state. */
   | { op: "ok"; id: number; value?: number }
   /** Request `id` failed. */
-  | { op: "no"; id: number; why: "timeout" | "aborted" | "broken" | "error"; error?: SerializedError }
+  | {
+    op: "no";
+    id: number;
+    why: "timeout" | "aborted" | "broken" | "error";
+    error?: SerializedError;
+  }
   /** The state now, with `n` of this holder's `put`s applied. */
   | { op: "m"; b: Uint8Array; n: number };
 

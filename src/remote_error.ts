@@ -7,6 +7,7 @@
  */
 
 import {
+  BrokenBarrierError,
   CancelledError,
   EmptyError,
   EOFError,
@@ -37,6 +38,7 @@ const CLASSES: Record<string, ErrorClass> = {
   FullError,
   EOFError,
   CancelledError,
+  BrokenBarrierError,
 };
 
 /** Sets a non-enumerable own property, as the engine does for `stack` and `cause`. */

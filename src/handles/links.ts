@@ -50,6 +50,11 @@ export class LinkTable {
     return table;
   }
 
+  /** Whether the child shares this process's memory (a worker). */
+  get sharesMemory(): boolean {
+    return this.#channel.sharesMemory;
+  }
+
   private constructor(channel: Channel, holder: string) {
     this.#channel = channel;
     this.#holder = holder;

@@ -1,0 +1,80 @@
+/**
+ * Python's array typecodes and the typed arrays that hold them.
+ *
+ * @module
+ */
+
+import { describe } from "../target.ts";
+
+/** A Python typecode for numbers: `b B h H i I f d`. */
+export type NumberCode = "b" | "B" | "h" | "H" | "i" | "I" | "f" | "d";
+/** A Python typecode for 64-bit integers, held as `bigint`: `q Q`. */
+export type BigIntCode = "q" | "Q";
+/** Every typecode a `Value` or `SharedArray` takes. */
+export type Typecode = NumberCode | BigIntCode;
+/** The element type of a typecode: `bigint` for `q`/`Q`, else `number`. */
+export type ElementOf<C extends Typecode> = C extends BigIntCode ? bigint : number;
+
+/** A typed array of one of the typecodes. */
+export type Elements =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+type ElementsClass = { new (buffer: ArrayBufferLike): Elements; BYTES_PER_ELEMENT: number };
+
+const CLASSES: Record<Typecode, ElementsClass> = {
+  b: Int8Array,
+  B: Uint8Array,
+  h: Int16Array,
+  H: Uint16Array,
+  i: Int32Array,
+  I: Uint32Array,
+  f: Float32Array,
+  d: Float64Array,
+  q: BigInt64Array,
+  Q: BigUint64Array,
+};
+
+/**
+ * The typed array class for `code`.
+ *
+ * @throws {TypeError} For anything but the ten typecodes.
+ */
+export function classOf(code: unknown): ElementsClass {
+  const cls = typeof code === "string" ? CLASSES[code as Typecode] : undefined;
+  if (cls === undefined || !Object.hasOwn(CLASSES, code as string)) {
+    throw new TypeError(
+      `Expected a typecode, one of "b", "B", "h", "H", "i", "I", "f", "d", "q", "Q", got ${
+        describe(code)
+      }`,
+    );
+  }
+  return cls;
+}
+
+/** Whether `code` holds bigints. */
+export function isBig(code: Typecode): boolean {
+  return code === "q" || code === "Q";
+}
+
+/**
+ * Checks that `v` suits typecode `code`.
+ *
+ * @throws {TypeError} A bigint for a number typecode or the other way round.
+ */
+export function checkElement(code: Typecode, v: unknown, what: string): number | bigint {
+  if (isBig(code) ? typeof v === "bigint" : typeof v === "number") return v as number | bigint;
+  throw new TypeError(
+    `Expected ${what} to be a ${isBig(code) ? "bigint" : "number"} for typecode "${code}", got ${
+      describe(v)
+    }`,
+  );
+}
