@@ -165,7 +165,12 @@ export class LockHandle {
   acquire(options?: WaitOptions): Promise<boolean> {
     const core = this.core;
     if (options === undefined && core !== null && core.tryAcquire(this.me)) return TRUE;
-    const wait = waitOf(options);
+    let wait: number;
+    try {
+      wait = waitOf(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (core === null) return this.#remote(wait, signal);

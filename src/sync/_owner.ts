@@ -137,6 +137,9 @@ export class SyncOwner implements LinkOwner {
         return core.reset?.();
       case "put":
         h.puts++;
+        // The holder's copy now differs from what was last sent: the next
+        // answer must carry the state.
+        h.sent = null;
         return core.put?.(m.i, m.v);
       case "x":
         return h.waits.get(m.id)?.abort();

@@ -171,7 +171,12 @@ export class Semaphore {
   acquire(options?: WaitOptions): Promise<boolean> {
     const { core, client } = this.#side;
     if (options === undefined && core?.tryAcquire()) return TRUE;
-    const wait = waitOf(options);
+    let wait: number;
+    try {
+      wait = waitOf(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (core !== undefined) {
