@@ -161,3 +161,23 @@ Deno.test("examples/joinable_queue.ts ends once all nine items made were eaten",
   equal(got[got.length - 1], "主: every item made was eaten");
   equal(out.code, 0);
 });
+
+Deno.test("examples/lock_print.ts prints the message ten times, each line whole", async () => {
+  const message = "进程之间加锁的目的是防止屏幕打印错乱";
+  const out = await runProgram(example("lock_print.ts"), [message]);
+  deepEqual(lines(out.stdout), Array(10).fill(`\x1b[31m打印用户输入:${message}\x1b[0m`));
+});
+
+Deno.test("examples/lock_hello.ts prints hello world 0 to 9 once each", async () => {
+  const out = await runProgram(example("lock_hello.ts"));
+  deepEqual(
+    lines(out.stdout).sort(),
+    Array.from({ length: 10 }, (_, i) => `hello world ${i}`).sort(),
+  );
+});
+
+Deno.test("examples/shared_memory.ts shows the child's writes on both backends", async () => {
+  const out = await runProgram(example("shared_memory.ts"));
+  const negated = "[\n   0, -1, -2, -3, -4,\n  -5, -6, -7, -8, -9\n]";
+  equal(out.stdout, `3.1415927\n${negated}\n3.1415927\n${negated}\n`);
+});
