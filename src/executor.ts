@@ -1,0 +1,278 @@
+/**
+ * `ProcessPoolExecutor` and `asCompleted`: Python's `concurrent.futures` for
+ * Deno, built on {@linkcode Pool}. `submit()` returns a plain `Promise`.
+ *
+ * @module
+ */
+
+import { cpuCount } from "./context.ts";
+import { CancelledError, StateError } from "./errors.ts";
+import { Pool } from "./pool.ts";
+import { checkPositiveInteger, type Items } from "./pool/options.ts";
+import { checkBackend } from "./spawn.ts";
+import { describe, type Target } from "./target.ts";
+import { Completions } from "./executor/_as_completed.ts";
+import {
+  checkBoolean,
+  checkIterable,
+  checkObject,
+  checkTarget,
+  deadlineOf,
+} from "./executor/_checks.ts";
+import { MapRun } from "./executor/_map.ts";
+import { WorkQueue } from "./executor/_queue.ts";
+import type { ExecutorMapOptions, ExecutorOptions, ShutdownOptions } from "./executor/options.ts";
+
+export type { ExecutorMapOptions, ExecutorOptions, ShutdownOptions };
+
+/**
+ * Python's `concurrent.futures.ProcessPoolExecutor` for Deno: `submit()`
+ * returns a `Promise` of the target's result, `map()` yields results in input
+ * order, `shutdown()` lets pending work finish or cancels what has not
+ * started. Targets are what {@linkcode Pool} takes: self-contained functions
+ * or `TaskRef`s from `mp.tasks()`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ *
+ * await using ex = new mp.ProcessPoolExecutor({ maxWorkers: 2 });
+ * const f = ex.submit((a: number, b: number) => a * b, 6, 7);
+ * console.log(await f); // 42
+ * for await (const v of ex.map((x: number) => x * x, [1, 2, 3])) {
+ *   console.log(v); // 1, 4, 9
+ * }
+ * ```
+ */
+export class ProcessPoolExecutor implements AsyncDisposable {
+  #pool: Pool;
+  #queue: WorkQueue;
+  #shutdown = false;
+  #closed: Promise<void> | null = null;
+
+  /**
+   * Starts the workers.
+   *
+   * @param options The options, or just `maxWorkers`.
+   * @throws {RangeError} When `maxWorkers` or `maxTasksPerChild` is not a
+   * positive integer.
+   * @throws {TypeError} When `options`, `backend`, `initializer` or
+   * `initargs` has the wrong type.
+   * @throws {DOMException} `DataCloneError` when `initargs` cannot be sent.
+   */
+  constructor(options: number | ExecutorOptions = {}) {
+    const opts = typeof options === "number" ? { maxWorkers: options } : options;
+    if (typeof opts !== "object" || opts === null) {
+      throw new TypeError(
+        `Expected \`options\` to be a number of workers or an object, got ${describe(options)}`,
+      );
+    }
+    const { maxWorkers = cpuCount(), backend = "worker", maxTasksPerChild } = opts;
+    checkPositiveInteger("maxWorkers", maxWorkers);
+    checkBackend(backend, ["worker", "subprocess"]);
+    if (maxTasksPerChild !== undefined) checkPositiveInteger("maxTasksPerChild", maxTasksPerChild);
+    this.#pool = new Pool({
+      processes: maxWorkers,
+      backend,
+      permissions: opts.permissions,
+      initializer: opts.initializer as Target<unknown[]> | undefined,
+      initargs: opts.initargs,
+      maxtasksperchild: maxTasksPerChild,
+    });
+    this.#queue = new WorkQueue(maxWorkers);
+  }
+
+  /**
+   * Schedules `target(...args)` and returns a promise of its result. It
+   * starts as soon as a worker is free.
+   *
+   * @param target A self-contained function or a `TaskRef`.
+   * @param args Its arguments (structured-cloneable).
+   * @returns The result; rejects with the task's error, `WorkerCrashedError`
+   * if its worker died, a `DataCloneError` if an argument cannot be sent, or
+   * `CancelledError` if `shutdown({ cancelFutures: true })` came first.
+   * @throws {StateError} After `shutdown()`.
+   * @throws {TypeError} When `target` is not a function or a `TaskRef`.
+   *
+   * @example
+   * ```ts
+   * import * as mp from "@mp/multiprocessing";
+   * await using ex = new mp.ProcessPoolExecutor(2);
+   * const sum: number = await ex.submit((a: number, b: number) => a + b, 2, 3);
+   * console.log(sum); // 5
+   * ```
+   */
+  submit<A extends unknown[], R>(target: Target<A, R>, ...args: A): Promise<R> {
+    this.#assertOpen("submit");
+    checkTarget(target);
+    const { promise, resolve, reject } = Promise.withResolvers<R>();
+    this.#queue.push({
+      skip: () => false,
+      run: async () => {
+        try {
+          resolve(await this.#pool.apply(target, args));
+        } catch (error) {
+          reject(error);
+        }
+      },
+      cancel: (error) => {
+        // The caller asked for the cancellation: a future nobody awaits
+        // must not end the program as an unhandled rejection.
+        promise.catch(() => {});
+        reject(error);
+      },
+    });
+    return promise;
+  }
+
+  /**
+   * Runs `target(item)` for every item and yields the results in input order,
+   * each as soon as it and those before it are ready. The input is read at
+   * the call and the work starts then, as in Python; for endless inputs use
+   * `Pool.imap`. A failing item throws its error when the iteration reaches
+   * it. Ending the iteration early, an error or a timeout cancels the rest:
+   * queued chunks are dropped and running ones stopped (their workers are
+   * replaced), so nothing of the map runs on.
+   *
+   * @param target A self-contained function or a `TaskRef` of one argument.
+   * @param iterable The items: any `Iterable` or `AsyncIterable`.
+   * @param options `timeout` (a deadline from this call, ms) and `chunksize`.
+   * @returns An async iterator of the results.
+   * @throws {StateError} After `shutdown()`.
+   * @throws {TypeError} When `target` or `iterable` has the wrong type.
+   * @throws {RangeError} When `timeout` or `chunksize` is out of range.
+   *
+   * @example
+   * ```ts
+   * import * as mp from "@mp/multiprocessing";
+   * await using ex = new mp.ProcessPoolExecutor(2);
+   * const lengths: number[] = [];
+   * for await (const n of ex.map((s: string) => s.length, ["a", "bb", "ccc"])) lengths.push(n);
+   * console.log(lengths); // [1, 2, 3]
+   * ```
+   */
+  map<A, R>(
+    target: Target<[A], R>,
+    iterable: Items<A>,
+    options: ExecutorMapOptions = {},
+  ): AsyncIterableIterator<R> {
+    this.#assertOpen("map");
+    checkTarget(target);
+    checkIterable("iterable", iterable);
+    checkObject("options", options);
+    const { chunksize = 1, timeout } = options;
+    checkPositiveInteger("chunksize", chunksize);
+    const deadline = deadlineOf(timeout);
+    return new MapRun<A, R>({
+      pool: this.#pool,
+      queue: this.#queue,
+      target,
+      input: iterable,
+      chunksize,
+      timeout,
+      deadline,
+    });
+  }
+
+  /**
+   * Takes no more work. Pending tasks still run unless `cancelFutures`;
+   * running ones always finish. Calling it again is harmless.
+   *
+   * @param options `wait` (default `true`) and `cancelFutures` (default `false`).
+   * @returns Resolves when the work is done and the workers have exited, or
+   * at once with `wait: false`.
+   * @throws {TypeError} When `wait` or `cancelFutures` is not a boolean.
+   *
+   * @example
+   * ```ts
+   * import * as mp from "@mp/multiprocessing";
+   * const ex = new mp.ProcessPoolExecutor(1);
+   * const running = ex.submit((ms: number) => new Promise((r) => setTimeout(r, ms)), 100);
+   * const queued = ex.submit(() => "never runs");
+   * await ex.shutdown({ cancelFutures: true });
+   * await running; // finished
+   * await queued.catch((e) => console.log(e.name)); // "CancelledError"
+   * ```
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkObject("options", options);
+    const { wait = true, cancelFutures = false } = options;
+    checkBoolean("wait", wait);
+    checkBoolean("cancelFutures", cancelFutures);
+    this.#shutdown = true;
+    if (cancelFutures) {
+      this.#queue.cancelPending(
+        new CancelledError(
+          "Task was cancelled by shutdown({ cancelFutures: true }) before it started; shut down without cancelFutures to let it run",
+        ),
+      );
+    }
+    this.#closed ??= this.#queue.whenIdle().then(() => {
+      this.#pool.close();
+      return this.#pool.join();
+    });
+    if (wait) await this.#closed;
+  }
+
+  /** `await using ex = new ProcessPoolExecutor()`: `shutdown({ wait: true })` at scope exit. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  #assertOpen(method: string): void {
+    if (this.#shutdown) {
+      throw new StateError(
+        `ProcessPoolExecutor is shut down, so ${method}() takes no new work; create a new ProcessPoolExecutor`,
+      );
+    }
+  }
+}
+
+/**
+ * Yields the given promises in the order they settle (Python's
+ * `concurrent.futures.as_completed`). Each is yielded itself, not its value:
+ * `await` it to get the result or its error. Duplicates are yielded once.
+ *
+ * TypeScript types a `for await` loop variable as the awaited value, as if
+ * async iterators never yielded promises; here it is the promise itself, so
+ * `await` it (or read the iterator with `next()` for exact types).
+ *
+ * @param futures The promises, e.g. from {@linkcode ProcessPoolExecutor.submit}.
+ * @param options `timeout`: a deadline in milliseconds from this call; unset,
+ * no deadline.
+ * @returns An async iterator of the same promises, in completion order.
+ * @throws {TypeError} When `futures` is not iterable or holds a non-promise.
+ * @throws {RangeError} When `timeout` is negative or not a number.
+ * @throws {TimeoutError} From the iteration, when the deadline passes with
+ * promises still pending (they go on).
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using ex = new mp.ProcessPoolExecutor(2);
+ * const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)).then(() => ms);
+ * const futures = [ex.submit(sleep, 300), ex.submit(sleep, 10)];
+ * for await (const f of mp.asCompleted(futures, { timeout: 10_000 })) {
+ *   console.log(await f); // 10, then 300
+ * }
+ * ```
+ */
+export function asCompleted<P extends PromiseLike<unknown>>(
+  futures: Iterable<P>,
+  options: {
+    /**
+     * Deadline in milliseconds, counted from the call.
+     * @default {undefined}
+     */
+    timeout?: number;
+  } = {},
+): AsyncIterableIterator<P> {
+  if (typeof futures !== "object" || futures === null || !(Symbol.iterator in futures)) {
+    throw new TypeError(
+      `Expected \`futures\` to be an iterable of promises, got ${describe(futures)}`,
+    );
+  }
+  checkObject("options", options);
+  const deadline = deadlineOf(options.timeout);
+  return new Completions(futures, deadline, options.timeout);
+}
