@@ -375,3 +375,19 @@ Deno.test("TaskRef and function types flow into Pool results", async () => {
   const bad = () => pool.map(P.square, ["a"]);
   ok(n === 3 && xs.length === 2 && s[0] === "1" && typeof bad === "function");
 });
+
+Deno.test("Pool takes a typed initializer; PoolOptions<[string]> checks initargs against it", async () => {
+  const typed: mp.PoolOptions<[string]> = { initializer: (s: string) => void s, initargs: ["x"] };
+  // @ts-expect-error initargs must match the initializer's parameters
+  const wrong: mp.PoolOptions<[string]> = { initializer: (s: string) => void s, initargs: [1] };
+  void wrong;
+  await using pool = new mp.Pool({
+    processes: 1,
+    initializer: (s: string) => {
+      (globalThis as { seen?: string }).seen = s;
+    },
+    initargs: ["hello"],
+  });
+  equal(await pool.apply(() => (globalThis as { seen?: string }).seen), "hello");
+  equal(typed.initargs?.[0], "x");
+});

@@ -2,7 +2,7 @@
 // on both backends.
 import * as mp from "../mod.ts";
 import { deepEqual, equal, ok, rejects } from "./_assert.ts";
-import { type AnyTarget, BACKENDS, deadline, finish, spawn } from "./_helpers.ts";
+import { BACKENDS, deadline, finish, spawn } from "./_helpers.ts";
 
 Deno.test("Queue keeps FIFO order and reports size, empty and full in the parent", async () => {
   const q = new mp.Queue<number>({ maxsize: 3 });
@@ -297,8 +297,7 @@ for (const backend of BACKENDS) {
     const pool = new mp.Pool({
       processes: 2,
       backend,
-      initializer: (async (q: mp.Queue<string>) => await q.put("initialized")) as AnyTarget as () =>
-        void,
+      initializer: async (q: mp.Queue<string>) => await q.put("initialized"),
       initargs: [q],
     });
     try {

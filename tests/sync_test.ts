@@ -358,11 +358,11 @@ for (const backend of BACKENDS) {
     const pool = new mp.Pool({
       processes: 2,
       backend,
-      initializer: (async (c: mp.Value<"i">) => {
+      initializer: async (c: mp.Value<"i">) => {
         await c.getLock().acquire();
         c.value += 100;
         c.getLock().release();
-      }) as AnyTarget as () => void,
+      },
       initargs: [count],
     });
     try {

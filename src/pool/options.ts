@@ -45,8 +45,12 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
    * @default {"worker"}
    */
   backend?: PoolBackend;
-  /** Runs once in each worker before its first task, with `initargs`. */
-  initializer?: Target<I>;
+  /**
+   * Runs once in each worker before its first task, with `initargs`. Any
+   * function or task reference; give `PoolOptions` its argument types
+   * (`PoolOptions<[string]>`) to have `initargs` checked against it.
+   */
+  initializer?: unknown[] extends I ? Target<never[]> : Target<I>;
   /**
    * Arguments for `initializer`.
    * @default {[]}
