@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { AnyReply, AnyRequest, HolderRequest, OwnerReply } from "../protocol.ts";
+import type { AnyRequest, HolderRequest, OwnerReply } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { Deque } from "./_deque.ts";
 import type { Wait } from "./broker.ts";
