@@ -1,0 +1,161 @@
+/**
+ * The child side of a manager proxy: its store lives in an ancestor, reached
+ * over the child's channel (`h` messages on the proxy's link).
+ *
+ * Writes that cannot fail (`set`, `append`, `reverse`) are not answered.
+ * They wait in one outbox shared by every proxy in this child, so the owner
+ * gets them in the order they were made, and leave in a microtask queued by
+ * the first of them (consecutive writes to one store in one message), or
+ * sooner when a call must follow them. A write's promise resolves only once
+ * it has left: whatever the child does after awaiting it (a queue put, a
+ * pool result, a lock release, exiting) comes after the write. Leaving any
+ * later — at the end of the event-loop turn, as queue puts do — would batch
+ * awaited writes too, but a pool task's result, sent by the child runtime
+ * and not through this outbox, could then overtake them. Calls get exactly
+ * one reply each: the owner answers them at once.
+ *
+ * @module
+ */
+
+import type { Receiver } from "../handles/revive.ts";
+import type { LinkTable } from "../handles/links.ts";
+import type { Upstream } from "../ipc/remote.ts";
+import type { AnyReply, HandleDescriptor, ManagerReply, ManagerRequest } from "../protocol.ts";
+import { notOwner } from "../queue.ts";
+import { deserializeError } from "../remote_error.ts";
+import { type CallMethod, type SendMethod, shutDownError, type Target } from "./_checks.ts";
+import { makeDict } from "./dict.ts";
+import { makeList } from "./list.ts";
+
+/** Writes to one store, made one after another, that travel as one message. */
+interface Batch {
+  up: Upstream;
+  k: number;
+  method: SendMethod;
+  args: unknown[];
+}
+
+/** Writes past this many leave at once: a message stays small, and memory bounded. */
+const FLUSH_AT = 2048;
+
+let outbox: Batch[] = [];
+let queued = 0;
+let scheduled: Promise<void> | null = null;
+
+function enqueue(up: Upstream, k: number, method: SendMethod, args: unknown[]): Promise<void> {
+  const last = outbox[outbox.length - 1];
+  // A reverse carries no arguments to tell two apart: it never joins another.
+  if (last?.k === k && last.method === method && last.up === up && method !== "reverse") {
+    for (const arg of args) last.args.push(arg);
+  } else outbox.push({ up, k, method, args });
+  if (++queued >= FLUSH_AT) return Promise.resolve(flushOutbox());
+  return scheduled ??= Promise.resolve().then(() => {
+    scheduled = null;
+    return flushOutbox();
+  });
+}
+
+/**
+ * Sends every waiting write, oldest first.
+ *
+ * @returns A promise while the transport's backlog is past its high-water mark.
+ */
+function flushOutbox(): Promise<void> | void {
+  if (queued === 0) return;
+  const batches = outbox;
+  outbox = [];
+  queued = 0;
+  let backlog: Promise<void> | void = undefined;
+  let failed: unknown;
+  for (const { up, k, method, args } of batches) {
+    const m: ManagerRequest = { op: "send", method, args };
+    try {
+      backlog = up.send(k, m) ?? backlog;
+    } catch (error) {
+      // A value this transport cannot carry: the writes around it still go.
+      failed ??= error;
+    }
+  }
+  if (failed !== undefined) throw failed;
+  return backlog;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+/** A proxy's way to a store in an ancestor. */
+class RemoteTarget implements Target, Receiver {
+  #k: number;
+  #up: Upstream;
+  #type: "dict" | "list";
+  #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #down = false;
+
+  constructor(k: number, up: Upstream, type: "dict" | "list") {
+    this.#k = k;
+    this.#up = up;
+    this.#type = type;
+  }
+
+  call(method: CallMethod, args: unknown[]): Promise<unknown> {
+    if (this.#down) return Promise.reject(shutDownError());
+    const id = ++this.#nextId;
+    const m: ManagerRequest = { op: "call", id, method, args };
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      try {
+        // Every earlier write first: a read sees them.
+        flushOutbox();
+        this.#up.send(this.#k, m);
+      } catch (error) {
+        this.#pending.delete(id);
+        reject(error);
+      }
+    });
+  }
+
+  send(method: SendMethod, args: unknown[]): Promise<void> {
+    if (this.#down) return Promise.reject(shutDownError());
+    return enqueue(this.#up, this.#k, method, args);
+  }
+
+  check(): void {
+    throw notOwner(`Manager ${this.#type}`);
+  }
+
+  link(_links: LinkTable): number {
+    throw notOwner(`Manager ${this.#type}`);
+  }
+
+  receive(message: AnyReply): void {
+    const reply = message as ManagerReply;
+    // Id 0 is the owner's news that the manager was shut down.
+    if (reply.id === 0) {
+      this.#down = true;
+      return;
+    }
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    if (reply.op === "ok") pending.resolve(reply.value);
+    else pending.reject(deserializeError(reply.error));
+  }
+
+  flush(): void {
+    flushOutbox();
+  }
+}
+
+/**
+ * Revives a dict or list proxy whose store lives in an ancestor, and routes
+ * the owner's replies on its link to it.
+ */
+export function adoptManaged(
+  d: Extract<HandleDescriptor, { kind: "managed" }>,
+  up: Upstream,
+  listen: (k: number, receiver: Receiver) => void,
+): object {
+  const target = new RemoteTarget(d.k, up, d.type);
+  listen(d.k, target);
+  return d.type === "dict" ? makeDict(target) : makeList(target);
+}
