@@ -3,7 +3,7 @@
 // backends (workers share the memory; subprocesses are served by the owner).
 import * as mp from "../mod.ts";
 import { deepEqual, equal, ok, rejects, throws } from "./_assert.ts";
-import { type AnyTarget, BACKENDS, deadline, finish, spawn } from "./_helpers.ts";
+import { type AnyTarget, BACKENDS, deadline, finish, runProgram, spawn } from "./_helpers.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -400,3 +400,13 @@ for (const backend of BACKENDS) {
     equal(s.getValue(), 1);
   });
 }
+
+Deno.test("daemon children waiting for a Lock do not keep the main program alive", async () => {
+  const t0 = performance.now();
+  const out = await runProgram(new URL("./fixtures/daemon_lock.ts", import.meta.url), [], {
+    timeoutMs: 10_000,
+  });
+  equal(out.stdout, "main ends\n");
+  equal(out.code, 0);
+  ok(performance.now() - t0 < 8_000, "ended on its own");
+});

@@ -12,7 +12,7 @@ import type { Link } from "../ipc/broker.ts";
 import type { LinkOwner, LinkTable } from "../handles/links.ts";
 import type { SyncDescriptor, SyncReply, SyncRequest, SyncType } from "../protocol.ts";
 import { serializeError } from "../child/serialize_error.ts";
-import { type Deadline, deadlineOf } from "./_wait.ts";
+import { type Deadline, deadlineOf, quietly } from "./_wait.ts";
 
 /** What a sync object does, on behalf of holder `me` (see `holderId`). */
 export interface Core {
@@ -165,7 +165,7 @@ export class SyncOwner implements LinkOwner {
   ): void {
     const controller = new AbortController();
     h.waits.set(id, controller);
-    run(deadlineOf(wait), controller.signal).then(
+    run(deadlineOf(wait), quietly(controller.signal)).then(
       (value) => {
         if (value !== null) return this.#reply(h, { op: "ok", id, value });
         const why = controller.signal.aborted ? "aborted" : "timeout";

@@ -19,6 +19,19 @@ export type WaitEnd = "changed" | "timeout" | "aborted";
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const noop = () => {};
 
+/** Signals of waits that must not keep the event loop alive. */
+const quiet = new WeakSet<AbortSignal>();
+
+/**
+ * Marks waits under `signal` as not keeping the program alive: an owner
+ * waiting on behalf of a child (a daemon, say) must not hold its own program
+ * open; the child's channel does that while it matters.
+ */
+export function quietly(signal: AbortSignal): AbortSignal {
+  quiet.add(signal);
+  return signal;
+}
+
 /** A registered wait; `done` settles once. */
 export interface Waiting {
   done: Promise<WaitEnd>;
@@ -46,6 +59,7 @@ export function startWait(
   // A pending waitAsync does not keep Deno's event loop alive; this timer does,
   // so a program awaiting a lock does not end (or hang) under the wait.
   const keep = setTimeout(noop, left === undefined ? MAX_TIMER_MS : left + 20);
+  if (signal !== undefined && quiet.has(signal)) Deno.unrefTimer(keep);
   const woken = result.value.then((v) => (v === "timed-out" ? "timeout" : "changed") as WaitEnd);
   if (signal === undefined) {
     return { done: woken.finally(() => clearTimeout(keep)) };
