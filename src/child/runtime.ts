@@ -327,6 +327,9 @@ export class ChildRuntime {
 
   /** Sends; false when the message could not be cloned. */
   #send(message: ChildMessage, results?: unknown[] | Float64Array): boolean {
+    // What the task's holders buffered (puts, manager writes) goes first, so
+    // whoever awaits this result finds them done.
+    handles?.flushHandles();
     try {
       this.#host.send(
         message,
