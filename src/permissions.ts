@@ -134,6 +134,8 @@ function notHeld(name: Name, value?: string): Error {
  * `--unstable-worker-options`; without it Deno ends the whole process with no
  * way to catch it, so this checks first.
  *
+ * @throws {Deno.errors.NotCapable} When `permissions` asks for something the
+ * parent does not have.
  * @throws {StateError} When the flag is missing or cannot be confirmed.
  */
 export function workerPermissions(
@@ -141,6 +143,16 @@ export function workerPermissions(
   modules: readonly string[],
 ): Deno.PermissionOptionsObject | undefined {
   if (permissions === undefined || permissions === "inherit") return undefined;
+  // Asking for more than this process has is refused first, whatever the flag.
+  if (permissions !== "none") {
+    for (const name of NAMES) {
+      const value = (permissions as Record<string, unknown>)[name];
+      if (value === true && !granted(name)) throw notHeld(name);
+      if (Array.isArray(value)) {
+        for (const v of valuesOf(name, value)) if (!granted(name, v)) throw notHeld(name, v);
+      }
+    }
+  }
   const state = workerOptionsState();
   if (state !== "enabled") {
     throw new StateError(

@@ -51,6 +51,13 @@ function setHidden(error: Error, key: string, value: unknown): void {
   });
 }
 
+/** A `Deno.errors` class (`NotCapable`, `NotFound`, ...) by name, so `instanceof` works here too. */
+function denoError(name: string): ErrorClass | undefined {
+  const errors = (globalThis as { Deno?: { errors?: Record<string, unknown> } }).Deno?.errors;
+  const cls = errors !== undefined && Object.hasOwn(errors, name) ? errors[name] : undefined;
+  return typeof cls === "function" ? cls as ErrorClass : undefined;
+}
+
 /** Rebuilds an error flattened by `serializeError()` in a child. */
 export function deserializeError(data: SerializedError): Error {
   let error: Error;
@@ -65,7 +72,7 @@ export function deserializeError(data: SerializedError): Error {
   } else if (data.name === "DataCloneError" || data.name === "AbortError") {
     error = new DOMException(data.message, data.name);
   } else {
-    error = new (CLASSES[data.name] ?? Error)(data.message);
+    error = new (CLASSES[data.name] ?? denoError(data.name) ?? Error)(data.message);
     if (error.name !== data.name) setHidden(error, "name", data.name);
     for (const [key, value] of Object.entries(data.fields ?? {})) {
       (error as unknown as Record<string, unknown>)[key] = value;
