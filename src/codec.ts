@@ -29,17 +29,32 @@ const TAG_BYTES = 2;
 const HEADER = 5;
 /** Frames are packed into writes of about this size. */
 const BATCH_BYTES = 64 * 1024;
-/** The default cap on one frame's payload. */
+/**
+ * The default cap on one frame's payload (512 MiB): the most a subprocess
+ * child can make its parent buffer for one message.
+ */
 export const DEFAULT_MAX_FRAME_BYTES = 512 * 1024 * 1024;
+
+/** The largest payload a frame's u32 length header can announce. */
+export const MAX_FRAME_LIMIT = 0xffff_ffff;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A malformed or oversized frame arrived: the peer is not speaking the protocol. */
+/**
+ * A malformed or oversized frame arrived: the peer is not speaking the
+ * protocol. A subprocess child that sends one is killed; a pool reports it as
+ * the `cause` of the `WorkerCrashedError` of the task it held.
+ */
 export class ProtocolError extends Error {
-  /** @param message What was wrong with the frame. */
-  constructor(message: string) {
-    super(message);
+  /**
+   * Creates the error.
+   *
+   * @param message What was wrong with the frame.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ProtocolError";
   }
 }
@@ -126,8 +141,28 @@ interface BytesMessage {
 }
 
 function hasBytes(message: unknown): message is BytesMessage {
+  if (typeof message !== "object" || message === null) return false;
   const m = (message as { t?: unknown; m?: { b?: unknown } }).m;
-  return (message as { t?: unknown }).t === "h" && Array.isArray(m?.b);
+  return (message as { t?: unknown }).t === "h" && typeof m === "object" && m !== null &&
+    Array.isArray(m.b);
+}
+
+/*
+ * A peer's bytes message must say exactly where each payload goes: integer
+ * slots of its item array, each `null`, each named once. Anything else would
+ * make the joiner write outside the array or wait for payloads forever.
+ */
+function wantsBytes(message: BytesMessage): boolean {
+  const { items, b } = message.m;
+  if (!Array.isArray(items) || b.length === 0) return false;
+  const seen = new Set<number>();
+  for (const i of b) {
+    if (!Number.isInteger(i) || i < 0 || i >= items.length || items[i] !== null || seen.has(i)) {
+      return false;
+    }
+    seen.add(i);
+  }
+  return true;
 }
 
 /** A `sendBytes()` payload decoded from its own frame (tag 2). */
@@ -165,9 +200,7 @@ export class BytesJoiner {
     if (this.#waiting !== null) {
       throw new ProtocolError("A message arrived before the bytes frames of the previous one");
     }
-    if (
-      hasBytes(value) && value.m.b.length > 0 && value.m.b.every((i) => value.m.items[i] === null)
-    ) {
+    if (hasBytes(value) && wantsBytes(value)) {
       this.#waiting = value;
       this.#next = 0;
       return undefined;
@@ -209,22 +242,41 @@ export function decodeFrame(frame: RawFrame, v8: V8Serializer | null): unknown {
 }
 
 /**
- * Reassembles frames from a byte stream cut at arbitrary points.
+ * Reassembles frames from a byte stream cut at arbitrary points. A length
+ * header over the cap is refused as soon as its 5 header bytes are in, before
+ * any of its payload is kept: what the decoder holds after a `push` is always
+ * less than one header plus the cap.
  */
 export class FrameDecoder {
   #chunks: Uint8Array[] = [];
   #buffered = 0;
   #maxFrameBytes: number;
 
-  /** @param maxFrameBytes Largest payload accepted; a larger one is a protocol error. */
+  /**
+   * @param maxFrameBytes Largest payload accepted; a larger one is a protocol error.
+   * @throws {RangeError} When `maxFrameBytes` is not an integer from 1 to 2³² − 1.
+   */
   constructor(maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES) {
+    if (
+      !Number.isSafeInteger(maxFrameBytes) || maxFrameBytes < 1 || maxFrameBytes > MAX_FRAME_LIMIT
+    ) {
+      throw new RangeError(
+        `Expected \`maxFrameBytes\` to be a positive integer up to ${MAX_FRAME_LIMIT}, got ${maxFrameBytes}`,
+      );
+    }
     this.#maxFrameBytes = maxFrameBytes;
+  }
+
+  /** Bytes received and not yet returned as frames. */
+  get buffered(): number {
+    return this.#buffered;
   }
 
   /**
    * Feeds bytes in; returns every frame completed by them, in order.
    *
-   * @throws {ProtocolError} On an oversized frame.
+   * @throws {ProtocolError} On a frame longer than the cap. The stream cannot
+   * be resynchronised after that: the decoder must not be used again.
    */
   push(chunk: Uint8Array): RawFrame[] {
     this.#chunks.push(chunk);
@@ -235,7 +287,7 @@ export class FrameDecoder {
       const length = head.length;
       if (length > this.#maxFrameBytes) {
         throw new ProtocolError(
-          `Frame of ${length} bytes exceeds the ${this.#maxFrameBytes}-byte limit`,
+          `Frame of ${length} bytes exceeds the ${this.#maxFrameBytes}-byte limit; raise \`maxFrameBytes\` if the peer really sends messages that large`,
         );
       }
       if (this.#buffered < HEADER + length) break;

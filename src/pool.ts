@@ -25,7 +25,7 @@ import {
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
 import type { TargetSpec } from "./protocol.ts";
-import { checkBackend } from "./spawn.ts";
+import { checkBackend, checkMaxFrameBytes, checkMaxHeapMb } from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
 
 type Callable = (...args: unknown[]) => unknown;
@@ -88,10 +88,11 @@ export class Pool implements AsyncDisposable {
    * Starts the workers.
    *
    * @param options The options, or just the number of workers.
-   * @throws {RangeError} When `processes`, `maxtasksperchild` or `timeout` is
-   * out of range.
+   * @throws {RangeError} When `processes`, `maxtasksperchild`, `timeout`,
+   * `maxFrameBytes` or `maxHeapMb` is out of range.
    * @throws {TypeError} When `backend`, `initializer` or `initargs` has the
-   * wrong type, or `permissions` are asked of the inline backend.
+   * wrong type, `permissions` are asked of the inline backend, or `maxHeapMb`
+   * of any backend but `"subprocess"`.
    * @throws {DOMException} `DataCloneError` when `initargs` cannot be sent.
    */
   constructor(options: number | PoolOptions = {}) {
@@ -108,6 +109,8 @@ export class Pool implements AsyncDisposable {
       checkPositiveInteger("maxtasksperchild", opts.maxtasksperchild);
     }
     if (opts.timeout !== undefined) checkTimeout(opts.timeout);
+    if (opts.maxFrameBytes !== undefined) checkMaxFrameBytes(opts.maxFrameBytes);
+    if (opts.maxHeapMb !== undefined) checkMaxHeapMb(opts.maxHeapMb, backend);
     if (backend === "inline" && opts.permissions !== undefined && opts.permissions !== "inherit") {
       throw new TypeError(
         'The "inline" backend runs tasks in this process, so it cannot narrow their permissions: use backend "worker" or "subprocess" with `permissions`',
@@ -138,6 +141,8 @@ export class Pool implements AsyncDisposable {
       initargs,
       permissions: opts.permissions,
       modules: init?.kind === "export" ? [init.module] : [],
+      maxFrameBytes: opts.maxFrameBytes,
+      maxHeapMb: opts.maxHeapMb,
     }, opts.maxtasksperchild);
   }
 

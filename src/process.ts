@@ -12,7 +12,13 @@ import { StateError } from "./errors.ts";
 import type { Permissions } from "./permissions.ts";
 import type { RunMessage, SubclassSpec, TargetSpec } from "./protocol.ts";
 import { resolveTarget } from "./child/resolve.ts";
-import { type Backend, checkBackend, spawnChannel } from "./spawn.ts";
+import {
+  type Backend,
+  checkBackend,
+  checkMaxFrameBytes,
+  checkMaxHeapMb,
+  spawnChannel,
+} from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
 import { type Channel, exitcodeOf, type ExitStatus } from "./transport/channel.ts";
 
@@ -69,6 +75,26 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
    * @default {"inherit"}
    */
   permissions?: Permissions;
+  /**
+   * Largest message frame, in bytes, a `"subprocess"` child may send back
+   * (only a child holding a `Queue`, `Connection`, sync object or manager
+   * proxy sends any). A child that announces a larger frame — or sends bytes
+   * that are not frames at all — is killed with SIGKILL (`exitcode` `-9`) and
+   * the protocol error is printed to stderr; the parent never buffers more
+   * than one frame of this size for it. Ignored with `backend: "worker"`:
+   * `postMessage` has no frames to cap.
+   * @default {536870912}
+   */
+  maxFrameBytes?: number;
+  /**
+   * Caps a `"subprocess"` child's V8 heap at this many MiB (V8's
+   * `--max-old-space-size`). A child that needs more dies of V8's fatal
+   * out-of-memory error (SIGTRAP, `exitcode` `-5`). Not available with
+   * `backend: "worker"`, since Deno cannot cap a worker's heap: passing it
+   * there throws.
+   * @default {V8's own limit}
+   */
+  maxHeapMb?: number;
 }
 
 type State = "initial" | "started" | "exited";
@@ -117,6 +143,8 @@ export class Process<A extends unknown[] = unknown[]> {
   #daemon: boolean;
   #backend: Backend;
   #permissions: Permissions | undefined;
+  #maxFrameBytes: number | undefined;
+  #maxHeapMb: number | undefined;
   #state: State = "initial";
   #channel: Channel | null = null;
   #status: ExitStatus | null = null;
@@ -127,7 +155,10 @@ export class Process<A extends unknown[] = unknown[]> {
    *
    * @param options The target, its arguments and how to run it.
    * @throws {TypeError} When `target` is neither a function nor a TaskRef,
-   * `args` is not an array, or an option has the wrong type.
+   * `args` is not an array, an option has the wrong type, or `maxHeapMb` is
+   * given with `backend: "worker"`.
+   * @throws {RangeError} When `maxFrameBytes` or `maxHeapMb` is not a
+   * positive integer.
    */
   constructor(options: ProcessOptions<A> = {}) {
     if (typeof options !== "object" || options === null) {
@@ -139,6 +170,10 @@ export class Process<A extends unknown[] = unknown[]> {
       throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}`);
     }
     checkBackend(backend, ["worker", "subprocess"]);
+    if (options.maxFrameBytes !== undefined) checkMaxFrameBytes(options.maxFrameBytes);
+    if (options.maxHeapMb !== undefined) checkMaxHeapMb(options.maxHeapMb, backend);
+    this.#maxFrameBytes = options.maxFrameBytes;
+    this.#maxHeapMb = options.maxHeapMb;
     this.#args = args;
     this.#backend = backend;
     this.#permissions = options.permissions;
@@ -248,6 +283,8 @@ export class Process<A extends unknown[] = unknown[]> {
       // Handle holders talk to their owners.
       duplex: found.length > 0,
       config: "modules",
+      maxFrameBytes: this.#maxFrameBytes,
+      maxHeapMb: this.#maxHeapMb,
     });
     if (found.length > 0) message.hs = shareHandles(found, channel, this.#name);
     channel.send(message);

@@ -6,6 +6,7 @@
  */
 
 import { findConfig } from "./_config.ts";
+import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from "./codec.ts";
 import { StateError } from "./errors.ts";
 import { deniedBy, type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
 import { describe } from "./target.ts";
@@ -44,6 +45,61 @@ export interface ChildSpec {
    * task modules are not known when they start).
    */
   config: "modules" | "cwd";
+  /** Largest frame a subprocess child may send (see `ProcessOptions.maxFrameBytes`). */
+  maxFrameBytes?: number;
+  /** A subprocess child's V8 old-space cap in MiB (see `ProcessOptions.maxHeapMb`). */
+  maxHeapMb?: number;
+}
+
+/** A started child; `fault` says why the parent killed it, if it did. */
+export interface ChildChannel extends Channel {
+  /** Set when the child broke the protocol and was killed for it. */
+  readonly fault?: Error | null;
+}
+
+/**
+ * Checks the `maxFrameBytes` option.
+ *
+ * @throws {RangeError} Unless it is an integer from 1 to 2³² − 1 (the most a
+ * frame's length header can announce).
+ */
+export function checkMaxFrameBytes(value: unknown): void {
+  if (
+    !Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > MAX_FRAME_LIMIT
+  ) {
+    throw new RangeError(
+      `Expected \`maxFrameBytes\` to be a positive integer, got ${
+        describe(value)
+      }: pass a byte count from 1 to ${MAX_FRAME_LIMIT}, or omit it for ${DEFAULT_MAX_FRAME_BYTES}`,
+    );
+  }
+}
+
+/**
+ * Checks the `maxHeapMb` option against the backend it is given with.
+ *
+ * @throws {RangeError} Unless it is a positive integer.
+ * @throws {TypeError} With any backend but `"subprocess"`: a worker shares
+ * this process's V8 heap settings and Deno offers no per-worker cap.
+ */
+export function checkMaxHeapMb(value: unknown, backend: string): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new RangeError(
+      `Expected \`maxHeapMb\` to be a positive integer number of MiB, got ${
+        describe(value)
+      }: pass e.g. 512, or omit it for V8's default`,
+    );
+  }
+  if (backend === "worker") {
+    throw new TypeError(
+      'Deno cannot cap a worker\'s heap: use backend: "subprocess" with `maxHeapMb`',
+    );
+  }
+  if (backend !== "subprocess") {
+    throw new TypeError(
+      `The "${backend}" backend runs tasks in this process, so \`maxHeapMb\` cannot cap them: use backend: "subprocess"`,
+    );
+  }
 }
 
 /** Throws a `TypeError` unless `backend` names a backend. */
@@ -64,8 +120,8 @@ export function checkBackend(backend: unknown, allowed: readonly string[]): void
  * workers, or narrowed worker permissions without `--unstable-worker-options`.
  * @throws {Deno.errors.NotCapable} When permissions would exceed the parent's.
  */
-export function spawnChannel(spec: ChildSpec): Channel {
-  let channel: Channel;
+export function spawnChannel(spec: ChildSpec): ChildChannel {
+  let channel: ChildChannel;
   if (spec.backend === "worker") {
     if (spec.daemon && !canUnrefWorker) {
       throw new StateError(
@@ -85,13 +141,25 @@ export function spawnChannel(spec: ChildSpec): Channel {
         "--no-lock",
         ...(spec.config === "cwd" ? [] : configFlags(spec.modules)),
         ...granted,
+        ...heapFlags(spec.maxHeapMb),
       ],
       denied: deniedBy(granted),
       duplex: spec.duplex,
+      maxFrameBytes: spec.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     });
   }
   if (spec.daemon) channel.unref();
   return channel;
+}
+
+/*
+ * V8's fatal out-of-memory ends the child with SIGTRAP, which the crash path
+ * already reports; the cap only needs to reach the child's V8. Nothing else
+ * passes --v8-flags to a child, so this is the only one (deno run would take
+ * the last of several, not merge them).
+ */
+function heapFlags(maxHeapMb: number | undefined): string[] {
+  return maxHeapMb === undefined ? [] : [`--v8-flags=--max-old-space-size=${maxHeapMb}`];
 }
 
 const configs = new Map<string, string | null>();

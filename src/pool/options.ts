@@ -73,6 +73,27 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
    * @default {"inherit"}
    */
   permissions?: Permissions;
+  /**
+   * Largest message frame, in bytes, a `"subprocess"` worker may send back.
+   * A worker that announces a larger frame — or sends bytes that are not
+   * frames at all — is killed; the task it held rejects with
+   * `WorkerCrashedError` whose `cause` is the protocol error, and the worker
+   * is replaced. The parent never buffers more than one frame of this size
+   * per worker. Ignored by the `"worker"` and `"inline"` backends, whose
+   * messages are not frames.
+   * @default {536870912}
+   */
+  maxFrameBytes?: number;
+  /**
+   * Caps each `"subprocess"` worker's V8 heap at this many MiB (V8's
+   * `--max-old-space-size`). A task that needs more kills its worker (V8's
+   * fatal out-of-memory error, SIGTRAP): the task rejects with
+   * `WorkerCrashedError` and the worker is replaced. Throws with the
+   * `"worker"` and `"inline"` backends: Deno cannot cap a worker's heap, and
+   * inline tasks run in this process.
+   * @default {V8's own limit}
+   */
+  maxHeapMb?: number;
 }
 
 /**

@@ -223,9 +223,7 @@ export class Scheduler implements JobHost, SlotEvents {
     this.#slots.delete(slot);
     const chunk = slot.chunk;
     slot.chunk = null;
-    const how = status.signal !== null
-      ? `was killed by ${status.signal}`
-      : `exited with code ${status.code}`;
+    const how = this.#how(slot, status);
     if (chunk !== null) {
       this.#stats.crashed++;
       chunk.job.chunkCrashed(
@@ -235,12 +233,30 @@ export class Scheduler implements JobHost, SlotEvents {
             chunk.start + chunk.done
           }; it was replaced and the pool goes on`,
           { exitCode: status.code, signal: status.signal },
+          slot.fault === null ? undefined : { cause: slot.fault },
         ),
       );
     } else if (!this.#everReady.has(slot) && this.#state === "run") {
       this.#startFailed(slot, status, how);
     }
     this.kick();
+  }
+
+  /*
+   * How a slot ended, with the likely reason when the pool knows it: the
+   * parent killed it for breaking the protocol, or (a V8 fatal error ends a
+   * process with SIGTRAP) it ran past its `maxHeapMb`.
+   */
+  #how(slot: Slot, status: ExitStatus): string {
+    if (slot.fault !== null) {
+      const why = (slot.fault.cause as Error | undefined)?.message ?? slot.fault.message;
+      return `was killed for breaking the frame protocol (${why})`;
+    }
+    if (status.signal === null) return `exited with code ${status.code}`;
+    const oom = status.signal === "SIGTRAP" && this.#config.maxHeapMb !== undefined
+      ? ` (most likely out of memory: its heap is capped at maxHeapMb ${this.#config.maxHeapMb} MiB)`
+      : "";
+    return `was killed by ${status.signal}${oom}`;
   }
 
   /*

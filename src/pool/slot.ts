@@ -18,8 +18,8 @@ import type {
   TaskMessage,
 } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
-import { spawnChannel } from "../spawn.ts";
-import type { Channel, ExitStatus } from "../transport/channel.ts";
+import { type ChildChannel, spawnChannel } from "../spawn.ts";
+import type { ExitStatus } from "../transport/channel.ts";
 import { packItems } from "./chunker.ts";
 import type { Chunk } from "./job.ts";
 import type { PoolBackend } from "./options.ts";
@@ -47,6 +47,8 @@ export interface SlotConfig {
   initargs: unknown[];
   permissions: Permissions | undefined;
   modules: readonly string[];
+  maxFrameBytes: number | undefined;
+  maxHeapMb: number | undefined;
 }
 
 /** The life of a slot: starting → idle ⇄ busy → stopping → dead. */
@@ -60,6 +62,8 @@ export interface Slot {
   chunk: Chunk | null;
   /** Tasks (chunks) it has completed. */
   readonly tasks: number;
+  /** Why the parent killed its child (a protocol error it sent), or `null`. */
+  readonly fault: Error | null;
   /** Starts `chunk`. @throws {DOMException} `DataCloneError`: nothing was sent. */
   run(chunk: Chunk): void;
   /** Exits once idle (the scheduler stops idle slots only). */
@@ -83,7 +87,7 @@ class ChildSlot implements Slot {
   state: SlotState = "starting";
   chunk: Chunk | null = null;
   tasks = 0;
-  #channel: Channel;
+  #channel: ChildChannel;
   #events: SlotEvents;
   // Keyed by the target's text, so a child compiles or imports each one once.
   #targets = new Map<string, number>();
@@ -102,6 +106,8 @@ class ChildSlot implements Slot {
       modules: config.modules,
       duplex: true,
       config: "cwd",
+      maxFrameBytes: config.maxFrameBytes,
+      maxHeapMb: config.maxHeapMb,
     });
     this.#channel.onMessage = (message) => this.#receive(message);
     const found: Found[] = [];
@@ -147,6 +153,10 @@ class ChildSlot implements Slot {
     this.chunk = chunk;
     this.state = "busy";
     this.#arm();
+  }
+
+  get fault(): Error | null {
+    return this.#channel.fault ?? null;
   }
 
   stop(): void {
@@ -214,6 +224,7 @@ class ChildSlot implements Slot {
  */
 class InlineSlot implements Slot {
   readonly name: string;
+  readonly fault = null;
   state: SlotState = "starting";
   chunk: Chunk | null = null;
   tasks = 0;

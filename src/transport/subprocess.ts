@@ -43,6 +43,53 @@ export interface SubprocessChannelOptions {
   denied: readonly string[];
   /** Whether the child sends messages back (needs the fd 3 socket). */
   duplex: boolean;
+  /** Largest frame payload the child may send; a larger one kills it. */
+  maxFrameBytes: number;
+}
+
+/*
+ * The shape the parent's handlers rely on before they look deeper: an object
+ * whose `t` is a known kind, with the fields that kind's handler reads first.
+ */
+function checkMessage(message: unknown): ChildMessage {
+  const m = message as Record<string, unknown>;
+  const kind = typeof m === "object" && m !== null && !Array.isArray(m) ? m.t : undefined;
+  const object = (v: unknown) => typeof v === "object" && v !== null;
+  const results = (v: unknown) => Array.isArray(v) || v instanceof Float64Array;
+  let ok: boolean;
+  switch (kind) {
+    case "ready":
+      ok = true;
+      break;
+    case "exit":
+      ok = Number.isInteger(m.code);
+      break;
+    case "initFailed":
+      ok = object(m.error);
+      break;
+    case "item":
+    case "value":
+      ok = Number.isInteger(m.id);
+      break;
+    case "done":
+      ok = Number.isInteger(m.id) && results(m.results);
+      break;
+    case "fail":
+      ok = Number.isInteger(m.id) && Number.isInteger(m.index) && object(m.error) &&
+        results(m.results);
+      break;
+    case "h":
+      ok = Number.isInteger(m.k) && object(m.m);
+      break;
+    default:
+      throw new ProtocolError(
+        `Expected a message whose \`t\` is a known kind, got ${
+          typeof kind === "string" ? JSON.stringify(kind.slice(0, 40)) : "none"
+        }`,
+      );
+  }
+  if (!ok) throw new ProtocolError(`A "${kind}" message is missing fields or has the wrong types`);
+  return message as ChildMessage;
 }
 
 /** A child running as its own `deno run` process. */
@@ -56,6 +103,7 @@ export class SubprocessChannel implements Channel {
   #writer: FrameWriter;
   #refed = true;
   #gone = false;
+  #fault: ProtocolError | null = null;
 
   /**
    * Spawns the child.
@@ -88,18 +136,36 @@ export class SubprocessChannel implements Channel {
         resolve();
       });
     });
-    const decoder = new FrameDecoder();
+    const decoder = new FrameDecoder(options.maxFrameBytes);
     const joiner = new BytesJoiner();
     socket?.on("error", () => {});
     socket?.on("data", (chunk: Uint8Array) => {
+      // After a bad frame the stream cannot be resynchronised: nothing more
+      // from this child is read while it dies.
+      if (this.#fault !== null) return;
       try {
         for (const frame of decoder.push(chunk)) {
           const message = joiner.accept(decodeFrame(frame, v8));
-          if (message !== undefined) this.onMessage(message as ChildMessage);
+          if (message === undefined) continue;
+          const checked = checkMessage(message);
+          try {
+            this.onMessage(checked);
+          } catch (error) {
+            // Fields deeper than checkMessage() looks can still be wrong, and a
+            // throw here would end the parent: the child that sent it goes.
+            throw new ProtocolError(
+              `Its "${checked.t}" message could not be handled: ${String(error)}`,
+              { cause: error },
+            );
+          }
         }
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
-        console.error(`Process ${options.name}: ${error.message}; killing it`);
+        this.#fault = new ProtocolError(
+          `Child ${options.name} (pid ${this.pid}) broke the frame protocol: ${error.message}`,
+          { cause: error },
+        );
+        console.error(`${this.#fault.message}; killing it`);
         this.kill("SIGKILL");
       }
     });
@@ -120,6 +186,11 @@ export class SubprocessChannel implements Channel {
         resolve({ code: 1, signal: null });
       });
     });
+  }
+
+  /** Why the parent killed this child: a protocol error it sent, or `null`. */
+  get fault(): ProtocolError | null {
+    return this.#fault;
   }
 
   send(message: ParentMessage): void {
