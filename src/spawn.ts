@@ -154,9 +154,9 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
 
 /*
  * V8's fatal out-of-memory ends the child with SIGTRAP, which the crash path
- * already reports; the cap only needs to reach the child's V8. Nothing else
- * passes --v8-flags to a child, so this is the only one (deno run would take
- * the last of several, not merge them).
+ * already reports; the cap only needs to reach the child's V8. `deno run`
+ * applies every --v8-flags it is given (checked on Deno 2.9), so this one
+ * adds to any other rather than replacing it.
  */
 function heapFlags(maxHeapMb: number | undefined): string[] {
   return maxHeapMb === undefined ? [] : [`--v8-flags=--max-old-space-size=${maxHeapMb}`];
