@@ -11,6 +11,7 @@ import { waitOf, type WaitOptions } from "../ipc/options.ts";
 import type { SyncType } from "../protocol.ts";
 import type { SyncClient } from "./_client.ts";
 import { type Core, SELF_ID, SyncOwner } from "./_owner.ts";
+import type { Side } from "./_side.ts";
 import { type Deadline, deadlineOf, waitWord } from "./_wait.ts";
 
 const OWNER = 0;
@@ -144,10 +145,7 @@ export class LockHandle {
   /** Subprocess holder: acquisitions not yet released. */
   held = 0;
 
-  constructor(
-    what: "Lock" | "RLock",
-    side: { core: LockCore; me: number } | { client: SyncClient } | null,
-  ) {
+  constructor(what: "Lock" | "RLock", side: Side<LockCore> | null) {
     this.what = what;
     if (side === null) {
       this.core = new LockCore(new SharedArrayBuffer(LOCK_BYTES), what === "RLock");
@@ -155,9 +153,9 @@ export class LockHandle {
       this.client = null;
       this.owner = new SyncOwner(this.core, what.toLowerCase() as SyncType);
     } else {
-      this.core = "core" in side ? side.core : null;
-      this.me = "core" in side ? side.me : 0;
-      this.client = "client" in side ? side.client : null;
+      this.core = side.core ?? null;
+      this.me = side.core !== undefined ? side.me : 0;
+      this.client = side.client ?? null;
       this.owner = null;
     }
   }
@@ -207,6 +205,16 @@ export class LockHandle {
     }
     this.held--;
     this.client!.send({ op: "rel" });
+  }
+
+  /** Runs `fn` holding the lock, releasing it after (`Lock.with`, `RLock.with`). */
+  async with<T>(fn: () => T | Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
   }
 
   /** Whether this process holds it (for a condition's checks). */

@@ -128,9 +128,9 @@ export class SyncOwner implements LinkOwner {
         );
       case "rel":
         if (h.held > 0) h.held--;
-        return this.#quietly(() => core.release?.(h.me));
+        return this.#despiteRaces(() => core.release?.(h.me));
       case "notify":
-        return this.#quietly(() => core.notify?.(h.me, m.n));
+        return this.#despiteRaces(() => core.notify?.(h.me, m.n));
       case "abort":
         return core.abort?.();
       case "reset":
@@ -149,7 +149,7 @@ export class SyncOwner implements LinkOwner {
   }
 
   /** A holder checked the call before sending it; a failure here is a race it lost. */
-  #quietly(f: () => void): void {
+  #despiteRaces(f: () => void): void {
     try {
       f();
     } catch {

@@ -120,11 +120,6 @@ export class BarrierCore implements Core {
   }
 }
 
-/** Parties waiting, from a barrier's words. */
-function nWaitingOf(i32: Int32Array): number {
-  return Atomics.load(i32, COUNT);
-}
-
 function broken(what: string): BrokenBarrierError {
   return new BrokenBarrierError(`Barrier ${what}`);
 }
@@ -194,7 +189,7 @@ export class Barrier {
 
   /** How many callers wait now (in a subprocess child: as of the last news). */
   get nWaiting(): number {
-    return nWaitingOf(this.#words());
+    return Atomics.load(this.#words(), COUNT);
   }
 
   /** Whether the barrier is broken (in a subprocess child: as of the last news). */

@@ -101,13 +101,8 @@ export class Lock {
    * console.log(await lock.with(() => 42)); // 42
    * ```
    */
-  async with<T>(fn: () => T | Promise<T>): Promise<T> {
-    await this.#h.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.#h.release();
-    }
+  with<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#h.with(fn);
   }
 }
 
@@ -167,12 +162,7 @@ export class RLock {
    * console.log(await r.with(() => r.with(() => "nested"))); // "nested"
    * ```
    */
-  async with<T>(fn: () => T | Promise<T>): Promise<T> {
-    await this.#h.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.#h.release();
-    }
+  with<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#h.with(fn);
   }
 }
