@@ -20,6 +20,9 @@
  * @module
  */
 
+// First: in a program started as its own child, this becomes the child.
+import "./src/child/bootstrap.ts";
+
 export {
   BrokenBarrierError,
   CancelledError,
@@ -33,7 +36,7 @@ export {
   ValueError,
   WorkerCrashedError,
 } from "./src/errors.ts";
-export { activeChildren, cpuCount, currentProcess, parentProcess } from "./src/context.ts";
+export { activeChildren, cpuCount, currentProcess, isMain, parentProcess } from "./src/context.ts";
 export type { ProcessInfo } from "./src/protocol.ts";
 export { Process, type ProcessOptions } from "./src/process.ts";
 export { Pool } from "./src/pool.ts";

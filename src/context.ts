@@ -1,6 +1,6 @@
 /**
  * Who this process is: `currentProcess()`, `parentProcess()`,
- * `activeChildren()` and `cpuCount()`.
+ * `activeChildren()`, `cpuCount()` and `isMain()`.
  *
  * The state lives on `globalThis` under a registered symbol, so every copy of
  * the library loaded in one isolate (a task module importing it by another
@@ -9,6 +9,7 @@
  * @module
  */
 
+import { isSelfChild } from "./_self_exec.ts";
 import type { Process } from "./process.ts";
 import type { ProcessInfo } from "./protocol.ts";
 
@@ -58,6 +59,35 @@ export function trackChild(child: Process): void {
 /** Forgets a child that has ended. */
 export function untrackChild(child: Process): void {
   state().children.delete(child);
+}
+
+/**
+ * Whether the module whose `import.meta` is given is the program's main module
+ * running in the program's own process: `import.meta.main`, but `false` in
+ * the children a program made by `deno compile` starts as itself. Guard a
+ * compiled program's main code with it, as Python's `if __name__ ==
+ * "__main__":` guards a script's.
+ *
+ * @param meta The calling module's `import.meta`.
+ * @returns `meta.main`, unless this process or worker is such a child.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ *
+ * export function square(x: number): number {
+ *   return x * x;
+ * }
+ * const T = mp.tasks(import.meta.url, { square });
+ *
+ * if (mp.isMain(import.meta)) {
+ *   await using pool = new mp.Pool({ processes: 2, backend: "subprocess" });
+ *   console.log(await pool.map(T.square, [1, 2, 3])); // [1, 4, 9]
+ * }
+ * ```
+ */
+export function isMain(meta: ImportMeta): boolean {
+  return meta.main && !isSelfChild();
 }
 
 /**

@@ -25,7 +25,7 @@ import {
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
 import type { TargetSpec } from "./protocol.ts";
-import { checkBackend, checkMaxFrameBytes, checkMaxHeapMb } from "./spawn.ts";
+import { checkBackend, checkMaxFrameBytes, checkMaxHeapMb, checkPermissionsHere } from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
 
 type Callable = (...args: unknown[]) => unknown;
@@ -92,7 +92,8 @@ export class Pool implements AsyncDisposable {
    * `maxFrameBytes` or `maxHeapMb` is out of range.
    * @throws {TypeError} When `backend`, `initializer` or `initargs` has the
    * wrong type, `permissions` are asked of the inline backend, or `maxHeapMb`
-   * of any backend but `"subprocess"`.
+   * of any backend but `"subprocess"`; in a compiled program, when
+   * `permissions` or `maxHeapMb` would narrow subprocess workers.
    * @throws {DOMException} `DataCloneError` when `initargs` cannot be sent.
    */
   constructor(options: number | PoolOptions = {}) {
@@ -111,6 +112,7 @@ export class Pool implements AsyncDisposable {
     if (opts.timeout !== undefined) checkTimeout(opts.timeout);
     if (opts.maxFrameBytes !== undefined) checkMaxFrameBytes(opts.maxFrameBytes);
     if (opts.maxHeapMb !== undefined) checkMaxHeapMb(opts.maxHeapMb, backend);
+    checkPermissionsHere(opts.permissions, backend);
     if (backend === "inline" && opts.permissions !== undefined && opts.permissions !== "inherit") {
       throw new TypeError(
         'The "inline" backend runs tasks in this process, so it cannot narrow their permissions: use backend "worker" or "subprocess" with `permissions`',

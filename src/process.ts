@@ -17,6 +17,7 @@ import {
   checkBackend,
   checkMaxFrameBytes,
   checkMaxHeapMb,
+  checkPermissionsHere,
   spawnChannel,
 } from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
@@ -156,7 +157,8 @@ export class Process<A extends unknown[] = unknown[]> {
    * @param options The target, its arguments and how to run it.
    * @throws {TypeError} When `target` is neither a function nor a TaskRef,
    * `args` is not an array, an option has the wrong type, or `maxHeapMb` is
-   * given with `backend: "worker"`.
+   * given with `backend: "worker"`; in a compiled program, when `permissions`
+   * or `maxHeapMb` would narrow a subprocess child.
    * @throws {RangeError} When `maxFrameBytes` or `maxHeapMb` is not a
    * positive integer.
    */
@@ -172,6 +174,7 @@ export class Process<A extends unknown[] = unknown[]> {
     checkBackend(backend, ["worker", "subprocess"]);
     if (options.maxFrameBytes !== undefined) checkMaxFrameBytes(options.maxFrameBytes);
     if (options.maxHeapMb !== undefined) checkMaxHeapMb(options.maxHeapMb, backend);
+    checkPermissionsHere(options.permissions, backend);
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#maxHeapMb = options.maxHeapMb;
     this.#args = args;

@@ -6,12 +6,13 @@
  */
 
 import { findConfig } from "./_config.ts";
+import { CHILD_ARG, mainCodeInChild, selfExec, WORKER_MARK } from "./_self_exec.ts";
 import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from "./codec.ts";
 import { StateError } from "./errors.ts";
 import { deniedBy, type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
 import { describe } from "./target.ts";
 import type { Channel } from "./transport/channel.ts";
-import { SubprocessChannel } from "./transport/subprocess.ts";
+import { ENTRY, SubprocessChannel } from "./transport/subprocess.ts";
 import { canUnrefWorker, WorkerChannel } from "./transport/worker.ts";
 
 /**
@@ -100,6 +101,27 @@ export function checkMaxHeapMb(value: unknown, backend: string): void {
       `The "${backend}" backend runs tasks in this process, so \`maxHeapMb\` cannot cap them: use backend: "subprocess"`,
     );
   }
+  if (selfExec() !== null) {
+    throw new TypeError(
+      "A compiled program starts its subprocess children as itself, with the V8 flags it was compiled with, so `maxHeapMb` cannot reach them: compile with `--v8-flags=--max-old-space-size=<MiB>` instead",
+    );
+  }
+}
+
+/**
+ * Checks that `permissions` can be given on `backend` in this program.
+ *
+ * @throws {TypeError} When a compiled program is asked to narrow a
+ * subprocess child: it starts as the program itself, whose permissions were
+ * fixed by `deno compile`.
+ */
+export function checkPermissionsHere(permissions: unknown, backend: string): void {
+  if (permissions === undefined || permissions === "inherit" || backend !== "subprocess") return;
+  if (selfExec() !== null) {
+    throw new TypeError(
+      'A compiled program starts its subprocess children as itself, with the permissions given to `deno compile`, so `permissions` cannot narrow them: use backend: "worker" (compile with --unstable-worker-options) to narrow a child, or compile the program with fewer permissions',
+    );
+  }
 }
 
 /** Throws a `TypeError` unless `backend` names a backend. */
@@ -117,10 +139,17 @@ export function checkBackend(backend: unknown, allowed: readonly string[]): void
  * Starts a child and returns its channel.
  *
  * @throws {StateError} For a daemon worker child on a Deno that cannot unref
- * workers, or narrowed worker permissions without `--unstable-worker-options`.
+ * workers, narrowed worker permissions without `--unstable-worker-options`,
+ * or in a program started as its own child before its parent has spoken
+ * (its unguarded main code).
  * @throws {Deno.errors.NotCapable} When permissions would exceed the parent's.
  */
 export function spawnChannel(spec: ChildSpec): ChildChannel {
+  if (mainCodeInChild()) {
+    throw new StateError(
+      "This program was started as its own child (as a compiled program starts its children) and its main code is starting another child: guard the main code with `if (mp.isMain(import.meta))` instead of `if (import.meta.main)`",
+    );
+  }
   let channel: ChildChannel;
   if (spec.backend === "worker") {
     if (spec.daemon && !canUnrefWorker) {
@@ -128,21 +157,30 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
         'This Deno version cannot let a daemon "worker" child leave the parent free to exit: use backend: "subprocess" for daemon children',
       );
     }
+    const self = selfExec();
     channel = new WorkerChannel({
       name: spec.name,
       permissions: workerPermissions(spec.permissions, spec.modules),
+      start: self === null ? undefined : { module: self.module, name: WORKER_MARK + spec.name },
     });
   } else {
     const granted = subprocessFlags(spec.permissions, spec.modules);
+    const self = selfExec();
     channel = new SubprocessChannel({
       name: spec.name,
-      flags: [
-        "--no-prompt",
-        "--no-lock",
-        ...(spec.config === "cwd" ? [] : configFlags(spec.modules)),
-        ...granted,
-        ...heapFlags(spec.maxHeapMb),
-      ],
+      command: self === null
+        ? [
+          Deno.execPath(),
+          "run",
+          "--no-prompt",
+          "--no-lock",
+          ...(spec.config === "cwd" ? [] : configFlags(spec.modules)),
+          ...granted,
+          ...heapFlags(spec.maxHeapMb),
+          ENTRY,
+        ]
+        : [self.command, ...self.args, CHILD_ARG],
+      // A child with a permission this process lacks refuses to run.
       denied: deniedBy(granted),
       duplex: spec.duplex,
       maxFrameBytes: spec.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,

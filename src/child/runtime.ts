@@ -5,6 +5,7 @@
  * @module
  */
 
+import { heardFromParent } from "../_self_exec.ts";
 import { currentProcess, enterChild } from "../context.ts";
 import type {
   CallMessage,
@@ -148,6 +149,7 @@ export class ChildRuntime {
 
   /** Handles one message from the parent. */
   receive(message: ParentMessage): void {
+    heardFromParent();
     switch (message.t) {
       case "run":
         this.#run(message);

@@ -20,7 +20,8 @@ import { BytesJoiner, decodeFrame, FrameDecoder, FrameWriter, ProtocolError } fr
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
-const ENTRY = new URL("../child/subprocess_entry.ts", import.meta.url).href;
+/** The module `deno run` starts a child from. */
+export const ENTRY = new URL("../child/subprocess_entry.ts", import.meta.url).href;
 
 /*
  * Deno's node:child_process rewrites the arguments of a command equal to
@@ -28,7 +29,9 @@ const ENTRY = new URL("../child/subprocess_entry.ts", import.meta.url).href;
  * permissions. The same binary, spelled `dir/./deno`, is left alone; the
  * child still verifies its permissions (see subprocess_entry.ts).
  */
-const DENO = Deno.execPath().replace(/([\\/])([^\\/]+)$/, "$1.$1$2");
+function unrewritten(command: string): string {
+  return command.replace(/([\\/])([^\\/]+)$/, "$1.$1$2");
+}
 
 /** How long to wait for the last bytes of a child that has exited. */
 const DRAIN_AFTER_EXIT_MS = 200;
@@ -37,8 +40,11 @@ const DRAIN_AFTER_EXIT_MS = 200;
 export interface SubprocessChannelOptions {
   /** Used in diagnostics. */
   name: string;
-  /** `deno run` flags: permissions, config. */
-  flags: string[];
+  /**
+   * The command that starts the child, up to the arguments the entry reads:
+   * `[deno, "run", ...flags, ENTRY]`, or a compiled program and its child flag.
+   */
+  command: readonly string[];
   /** Permission names the child must not hold; it checks and refuses to run otherwise. */
   denied: readonly string[];
   /** Whether the child sends messages back (needs the fd 3 socket). */
@@ -111,14 +117,9 @@ export class SubprocessChannel implements Channel {
    * @throws {Deno.errors.NotCapable} When this process may not run subprocesses.
    */
   constructor(options: SubprocessChannelOptions) {
-    const args = [
-      "run",
-      ...options.flags,
-      ENTRY,
-      options.duplex ? "duplex" : "oneway",
-      options.denied.join(","),
-    ];
-    this.#child = spawn(DENO, args, {
+    const [command, ...args] = options.command;
+    args.push(options.duplex ? "duplex" : "oneway", options.denied.join(","));
+    this.#child = spawn(unrewritten(command), args, {
       stdio: options.duplex
         ? ["pipe", "inherit", "inherit", "pipe"]
         : ["pipe", "inherit", "inherit"],

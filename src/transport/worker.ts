@@ -8,12 +8,17 @@
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
-const ENTRY = new URL("../child/worker_entry.ts", import.meta.url);
+const ENTRY = new URL("../child/worker_entry.ts", import.meta.url).href;
 
 /** Options for {@linkcode WorkerChannel}. */
 export interface WorkerChannelOptions {
-  /** Shown by Deno in the worker's uncaught-error messages. */
+  /** Used in diagnostics. */
   name: string;
+  /**
+   * The worker's module and name: the library's entry by default, or a
+   * compiled program's main module under a marked name (see `_self_exec.ts`).
+   */
+  start?: { module: string; name: string };
   /** Narrowed permissions; `undefined` inherits the parent's. */
   permissions?: Deno.PermissionOptionsObject;
 }
@@ -49,10 +54,10 @@ export class WorkerChannel implements Channel {
     this.exited = new Promise((resolve) => (this.#settle = resolve));
     const init: WorkerOptions & { deno?: { permissions: Deno.PermissionOptionsObject } } = {
       type: "module",
-      name: options.name,
+      name: options.start?.name ?? options.name,
     };
     if (options.permissions !== undefined) init.deno = { permissions: options.permissions };
-    this.#worker = new Worker(ENTRY, init);
+    this.#worker = new Worker(options.start?.module ?? ENTRY, init);
     this.#worker.onmessage = (event: MessageEvent<ChildMessage>) => {
       const message = event.data;
       this.onMessage(message);

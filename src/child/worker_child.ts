@@ -1,0 +1,62 @@
+/**
+ * The code of a "worker" child: a module Web Worker.
+ *
+ * A worker that calls `Deno.exit(n)` or `self.close()`, or dies of an
+ * uncaught error, would vanish without telling its parent; this turns each
+ * of those into an `exit` message first.
+ *
+ * @module
+ */
+
+import type { ChildMessage, ParentMessage } from "../protocol.ts";
+import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
+
+/* The worker global, typed here so this module also loads in a program's
+ * main module graph (see bootstrap.ts), where the worker lib is not in scope. */
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ParentMessage>) => void) | null;
+  close(): void;
+}
+
+/**
+ * Turns this worker into a child: its handler is set before any message can
+ * arrive.
+ *
+ * @param after Messages wait until it settles (see `bootstrap.ts`).
+ */
+export function runWorkerChild(after?: Promise<unknown>): void {
+  const scope = globalThis as unknown as WorkerScope;
+  const realExit = Deno.exit;
+  let ended = false;
+
+  function end(code: number): never {
+    if (!ended) {
+      ended = true;
+      flushBeforeExit();
+      scope.postMessage({ t: "exit", code } satisfies ChildMessage);
+    }
+    return realExit(code);
+  }
+
+  Deno.exit = (code?: number): never => end(code ?? Deno.exitCode);
+  scope.close = () => end(Deno.exitCode);
+
+  exitOnUncaught(end);
+
+  const runtime = new ChildRuntime({
+    send: (message, transfer) =>
+      transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer),
+    exit: (code) => end(code),
+  });
+  if (after === undefined) {
+    scope.onmessage = (event) => runtime.receive(event.data);
+    return;
+  }
+  const early: ParentMessage[] = [];
+  scope.onmessage = (event) => early.push(event.data);
+  after.then(() => {
+    scope.onmessage = (event) => runtime.receive(event.data);
+    for (const message of early) runtime.receive(message);
+  });
+}
