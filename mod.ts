@@ -30,6 +30,7 @@ export {
   EmptyError,
   EOFError,
   FullError,
+  ProtocolError,
   StateError,
   TaskTimeoutError,
   TimeoutError,

@@ -17,6 +17,11 @@
  * @module
  */
 
+import { ProtocolError } from "./errors.ts";
+
+// The transport and the tests import it with the rest of the codec.
+export { ProtocolError };
+
 /** The two functions of `node:v8` the codec uses. */
 export interface V8Serializer {
   serialize(value: unknown): Uint8Array;
@@ -40,24 +45,6 @@ export const MAX_FRAME_LIMIT = 0xffff_ffff;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/**
- * A malformed or oversized frame arrived: the peer is not speaking the
- * protocol. A subprocess child that sends one is killed; a pool reports it as
- * the `cause` of the `WorkerCrashedError` of the task it held.
- */
-export class ProtocolError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param message What was wrong with the frame.
-   * @param options Standard error options (`cause`).
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ProtocolError";
-  }
-}
 
 /**
  * True when `JSON.parse(JSON.stringify(value))` rebuilds a structured clone of

@@ -266,3 +266,34 @@ export class CancelledError extends Error {
     this.name = "CancelledError";
   }
 }
+
+/**
+ * A subprocess child sent bytes that break the frame protocol: a frame over
+ * `maxFrameBytes`, an unknown tag, a payload that does not decode or a
+ * message of the wrong shape. The stream cannot be resynchronised, so the
+ * parent kills that child with SIGKILL: a `Process` then has `exitcode` `-9`
+ * and the error is printed to stderr; a pool reports it as the `cause` of the
+ * {@linkcode WorkerCrashedError} of the task the child held.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const err = new mp.ProtocolError("Frame of 600 bytes exceeds the 512-byte limit");
+ * const crash = new mp.WorkerCrashedError("killed", { exitCode: null, signal: "SIGKILL" }, {
+ *   cause: err,
+ * });
+ * console.log(crash.cause instanceof mp.ProtocolError, err.name); // true "ProtocolError"
+ * ```
+ */
+export class ProtocolError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What was wrong with the bytes.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ProtocolError";
+  }
+}

@@ -1,4 +1,5 @@
 import * as v8 from "node:v8";
+import * as mp from "../mod.ts";
 import {
   BytesJoiner,
   decodeFrame,
@@ -113,6 +114,18 @@ Deno.test("a frame over the size cap or with an unknown tag is a ProtocolError",
   const garbage = frame.slice();
   garbage[5] = 0xff;
   throws(() => decodeFrame(new FrameDecoder().push(garbage)[0], v8), /does not decode/);
+});
+
+Deno.test("FrameDecoder rejects an oversized frame (and decodeFrame a bad tag) with ProtocolError from mod.ts", () => {
+  equal(mp.ProtocolError, ProtocolError);
+  const frame = encodeFrame({ data: "x".repeat(100) }, v8);
+  throws(() => new FrameDecoder(50).push(frame), mp.ProtocolError);
+  const bad = frame.slice();
+  bad[4] = 9;
+  throws(() => decodeFrame(new FrameDecoder().push(bad)[0], v8), (e: Error) => {
+    ok(e instanceof mp.ProtocolError);
+    return e.name === "ProtocolError";
+  });
 });
 
 Deno.test("encodeFrame() throws DataCloneError for a value that cannot be cloned", () => {
