@@ -214,7 +214,13 @@ export class ProcessPoolExecutor implements AsyncDisposable {
     if (wait) await this.#closed;
   }
 
-  /** `await using ex = new ProcessPoolExecutor()`: `shutdown({ wait: true })` at scope exit. */
+  /**
+   * `await using ex = new ProcessPoolExecutor()`: `shutdown({ wait: true })`
+   * at scope exit.
+   *
+   * @returns Resolves when every submitted task is done and the workers have
+   * exited.
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }

@@ -171,7 +171,9 @@ export class Connection<T = unknown> {
    * @param options `timeout` (ms) to fail with `EmptyError` instead of
    * waiting without limit; `signal` to stop waiting (nothing is taken).
    * @returns The message.
-   * @throws {EOFError} When the other end is closed (or its process ended) and every message was received.
+   * @throws {EOFError} When the other end is closed (or its process ended) and nothing is left to receive.
+   * @throws {EmptyError} When `timeout` passes first.
+   * @throws {RangeError} For a bad `timeout`.
    * @throws {StateError} On a closed, moved or send-only end.
    * @example
    * ```ts
@@ -193,6 +195,7 @@ export class Connection<T = unknown> {
    * @param timeout How long to wait for one, in ms; `Infinity` waits without limit.
    * @returns `true` when `recv()` would not wait.
    * @throws {StateError} On a closed, moved or send-only end.
+   * @throws {RangeError} For a bad `timeout`.
    * @example
    * ```ts
    * import * as mp from "@mp/multiprocessing";
@@ -221,6 +224,7 @@ export class Connection<T = unknown> {
    * @returns Resolves once the message is handed to the transport.
    * @throws {ValueError} When `offset` or `size` is outside `buffer`.
    * @throws {TypeError} When `buffer` is not binary data.
+   * @throws {StateError} On a closed, moved or receive-only end.
    * @example
    * ```ts
    * import * as mp from "@mp/multiprocessing";
@@ -262,7 +266,8 @@ export class Connection<T = unknown> {
    * @param maxlength Longest message accepted, in bytes.
    * @returns The bytes.
    * @throws {ValueError} When the message is longer than `maxlength`, or was sent with `send()`; it stays in the pipe.
-   * @throws {EOFError} When the other end is closed and every message was received.
+   * @throws {EOFError} When the other end is closed and nothing is left to receive.
+   * @throws {StateError} On a closed, moved or send-only end.
    * @example
    * ```ts
    * import * as mp from "@mp/multiprocessing";
@@ -300,6 +305,7 @@ export class Connection<T = unknown> {
    * @param offset First byte of `buffer` to write.
    * @returns The message's length in bytes.
    * @throws {ValueError} When `offset` is outside `buffer`, or the message does not fit (it then stays in the pipe).
+   * @throws {TypeError | EOFError | StateError} As `sendBytes()` and `recvBytes()`.
    * @example
    * ```ts
    * import * as mp from "@mp/multiprocessing";
@@ -423,6 +429,7 @@ export class Connection<T = unknown> {
  * @typeParam T The messages.
  * @param options `duplex: false` for a one-way pipe `[receiveOnly, sendOnly]`.
  * @returns The two ends.
+ * @throws {TypeError} When `duplex` is not a boolean.
  * @example
  * ```ts
  * import * as mp from "@mp/multiprocessing";

@@ -156,6 +156,7 @@ export class Pool implements AsyncDisposable {
    * @param options `timeout` (run time, ms) and `signal`.
    * @returns The result.
    * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   apply<A extends unknown[], R>(
     target: Target<A, R>,
@@ -174,6 +175,7 @@ export class Pool implements AsyncDisposable {
    * @param options `timeout`, `signal`, `callback`, `errorCallback`.
    * @returns The pending result.
    * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   applyAsync<A extends unknown[], R>(
     target: Target<A, R>,
@@ -193,6 +195,7 @@ export class Pool implements AsyncDisposable {
    * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
    * @returns The results, in input order.
    * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   map<A, R>(target: Target<[A], R>, iterable: Items<A>, options: MapOptions = {}): Promise<R[]> {
     return this.#job(target, iterable, false, "collect", options).result as Promise<R[]>;
@@ -205,6 +208,8 @@ export class Pool implements AsyncDisposable {
    * @param iterable The items.
    * @param options As `map`, plus `callback` and `errorCallback`.
    * @returns The pending results.
+   * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   mapAsync<A, R>(
     target: Target<[A], R>,
@@ -226,6 +231,7 @@ export class Pool implements AsyncDisposable {
    * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
    * @returns An async iterator of the results.
    * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   imap<A, R>(
     target: Target<[A], R>,
@@ -244,6 +250,8 @@ export class Pool implements AsyncDisposable {
    * @param iterable The items.
    * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
    * @returns An async iterator of the results, in completion order.
+   * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   imapUnordered<A, R>(
     target: Target<[A], R>,
@@ -261,6 +269,8 @@ export class Pool implements AsyncDisposable {
    * @param iterable Argument lists.
    * @param options As `map`.
    * @returns The results, in input order.
+   * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   starmap<A extends unknown[], R>(
     target: Target<A, R>,
@@ -277,6 +287,8 @@ export class Pool implements AsyncDisposable {
    * @param iterable Argument lists.
    * @param options As `map`, plus `callback` and `errorCallback`.
    * @returns The pending results.
+   * @throws {StateError} When the pool is closed.
+   * @throws {TypeError | RangeError} For a bad target, input or option.
    */
   starmapAsync<A extends unknown[], R>(
     target: Target<A, R>,
@@ -302,6 +314,7 @@ export class Pool implements AsyncDisposable {
   /**
    * Waits for every worker to exit, after `close()` or `terminate()`.
    *
+   * @returns Resolves once the last worker has exited; never rejects.
    * @throws {StateError} When called before `close()` or `terminate()`.
    */
   join(): Promise<void> {
@@ -311,7 +324,11 @@ export class Pool implements AsyncDisposable {
     return this.#scheduler.joined;
   }
 
-  /** `await using pool = new Pool()`: `close()` then `join()` at scope exit. */
+  /**
+   * `await using pool = new Pool()`: `close()` then `join()` at scope exit.
+   *
+   * @returns Resolves once the calls in flight are done and the workers exited.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.join();

@@ -45,6 +45,7 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
    * What the child runs: a self-contained function (sent as source text) or
    * a `TaskRef` from `mp.tasks()`. Omit it in a subclass that overrides
    * `run()`.
+   * @default {undefined}
    */
   target?: Target<A>;
   /**
@@ -192,7 +193,13 @@ export class Process<A extends unknown[] = unknown[]> {
     return this.#name;
   }
 
-  /** @throws {TypeError} When not given a string. */
+  /**
+   * Renames the child; the new name reaches the child only if set before
+   * `start()`.
+   *
+   * @param value The new name.
+   * @throws {TypeError} When not given a string.
+   */
   set name(value: string) {
     if (typeof value !== "string") {
       throw new TypeError(`Expected \`name\` to be a string, got ${describe(value)}`);
@@ -205,7 +212,13 @@ export class Process<A extends unknown[] = unknown[]> {
     return this.#daemon;
   }
 
-  /** @throws {StateError} After `start()`. */
+  /**
+   * Makes the child a daemon or not; only before `start()`.
+   *
+   * @param value Whether the child is a daemon.
+   * @throws {StateError} After `start()`.
+   * @throws {TypeError} When not given a boolean.
+   */
   set daemon(value: boolean) {
     if (this.#state !== "initial") {
       throw new StateError(
@@ -248,10 +261,14 @@ export class Process<A extends unknown[] = unknown[]> {
   /**
    * Starts the child.
    *
-   * @throws {StateError} When already started, or when called inside a daemon
-   * child (daemons may not have children).
+   * @throws {StateError} When already started; when called inside a daemon
+   * child (daemons may not have children); for a daemon `"worker"` child on a
+   * Deno that cannot unref workers; for narrowed worker permissions without
+   * `--unstable-worker-options`; in a compiled program's unguarded main code.
    * @throws {DOMException} `DataCloneError` naming the argument or field that
    * cannot be sent; nothing is started then.
+   * @throws {Deno.errors.NotCapable} When `permissions` asks for more than
+   * this process has, or a `"subprocess"` child may not be run from here.
    */
   start(): void {
     if (this.#state !== "initial") {
@@ -306,6 +323,8 @@ export class Process<A extends unknown[] = unknown[]> {
    * check {@linkcode Process.exitcode} or {@linkcode Process.isAlive} after.
    *
    * @param timeout Longest wait in milliseconds; omitted, waits for the end.
+   * @returns A promise that resolves when the child has ended or `timeout`
+   * has passed, whichever comes first; it never rejects.
    * @throws {StateError} Before `start()`.
    * @throws {RangeError} When `timeout` is negative or not a number.
    */
@@ -326,7 +345,12 @@ export class Process<A extends unknown[] = unknown[]> {
     return Promise.race([this.#exited, expired]).finally(() => clearTimeout(timer));
   }
 
-  /** True from `start()` until the child has ended. */
+  /**
+   * Whether the child is running.
+   *
+   * @returns `true` from `start()` until the child has ended, `false` before
+   * `start()` and after the end.
+   */
   isAlive(): boolean {
     return this.#state === "started";
   }
@@ -356,6 +380,9 @@ export class Process<A extends unknown[] = unknown[]> {
    * overrides it (its methods and own fields are sent to the child as source
    * and data, so they must be self-contained). Called directly, it runs here,
    * in the calling process.
+   *
+   * @returns Nothing without a target; otherwise a promise that resolves when
+   * the target (awaited if async) has returned and rejects with what it threw.
    */
   run(): void | Promise<void> {
     const target = this.#target;

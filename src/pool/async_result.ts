@@ -57,6 +57,7 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * @param timeout Longest wait in milliseconds; omitted, waits until ready.
    * @returns The result.
    * @throws {TimeoutError} When not ready within `timeout` (the task goes on).
+   * @throws {RangeError} When `timeout` is negative or not a number.
    * @throws The task's own error when it failed.
    */
   get(timeout?: number): Promise<T> {
@@ -77,6 +78,9 @@ export class AsyncResult<T> implements PromiseLike<T> {
    * way and never rejects.
    *
    * @param timeout Longest wait in milliseconds; omitted, waits until ready.
+   * @returns A promise that resolves when the call has settled or `timeout`
+   * has passed: check {@linkcode AsyncResult.ready} to tell which.
+   * @throws {RangeError} When `timeout` is negative or not a number.
    */
   wait(timeout?: number): Promise<void> {
     const settled = this.#promise.then(() => {}, () => {});
@@ -87,7 +91,11 @@ export class AsyncResult<T> implements PromiseLike<T> {
     return Promise.race([settled, expired]).finally(() => clearTimeout(timer));
   }
 
-  /** Whether the call has completed (successfully or not). */
+  /**
+   * Whether the call has completed, without waiting.
+   *
+   * @returns `true` once the call has succeeded or failed.
+   */
   ready(): boolean {
     return this.#state !== "pending";
   }
@@ -95,6 +103,7 @@ export class AsyncResult<T> implements PromiseLike<T> {
   /**
    * Whether the call completed without error.
    *
+   * @returns `true` when it succeeded, `false` when it failed.
    * @throws {ValueError} When the result is not ready yet.
    */
   successful(): boolean {

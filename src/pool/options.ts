@@ -49,6 +49,7 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
    * Runs once in each worker before its first task, with `initargs`. Any
    * function or task reference; give `PoolOptions` its argument types
    * (`PoolOptions<[string]>`) to have `initargs` checked against it.
+   * @default {undefined}
    */
   initializer?: unknown[] extends I ? Target<never[]> : Target<I>;
   /**
@@ -60,12 +61,14 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
    * A worker is replaced after completing this many tasks (a chunk of a
    * map counts as one task, as in Python). Unset, workers live as long as
    * the pool.
+   * @default {undefined}
    */
   maxtasksperchild?: number;
   /**
    * Default per-task time limit in milliseconds, counting run time only (per
    * item for map-style calls). An overrunning task rejects with
    * `TaskTimeoutError` and its worker is replaced. Unset, no limit.
+   * @default {undefined}
    */
   timeout?: number;
   /**
@@ -146,6 +149,7 @@ export interface CallOptions {
   /**
    * Per-task (per-item) time limit in milliseconds for this call; overrides
    * the pool's `timeout`.
+   * @default {the pool's `timeout`}
    */
   timeout?: number;
   /** Cancels the call: queued items are dropped, running ones stopped. */
@@ -170,6 +174,7 @@ export interface MapOptions extends CallOptions {
   /**
    * Items per message to a worker. Unset, it adapts: large enough that the
    * per-message cost vanishes, small enough to keep every worker busy.
+   * @default {undefined}
    */
   chunksize?: number;
   /** Called in this process as items complete. */

@@ -6,13 +6,54 @@
 
 import { describe } from "../target.ts";
 
-/** A Python typecode for numbers: `b B h H i I f d`. */
+/**
+ * A Python typecode for numbers: `b B h H i I f d` (signed and unsigned 8,
+ * 16 and 32-bit integers, then 32 and 64-bit floats).
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const code: mp.NumberCode = "i";
+ * console.log(new mp.Value(code, 7).value); // 7
+ * ```
+ */
 export type NumberCode = "b" | "B" | "h" | "H" | "i" | "I" | "f" | "d";
-/** A Python typecode for 64-bit integers, held as `bigint`: `q Q`. */
+/**
+ * A Python typecode for 64-bit integers, held as `bigint`: `q Q`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const code: mp.BigIntCode = "Q";
+ * console.log(new mp.Value(code, 2n ** 40n).value); // 1099511627776n
+ * ```
+ */
 export type BigIntCode = "q" | "Q";
-/** Every typecode a `Value` or `SharedArray` takes. */
+/**
+ * Every typecode a `Value` or `SharedArray` takes.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const zeros = <C extends mp.Typecode>(code: C, n: number) => new mp.SharedArray(code, n);
+ * console.log(zeros("d", 2).toArray(), zeros("q", 1).toArray()); // [0, 0] [0n]
+ * ```
+ */
 export type Typecode = NumberCode | BigIntCode;
-/** The element type of a typecode: `bigint` for `q`/`Q`, else `number`. */
+/**
+ * The element type of a typecode: `bigint` for `q`/`Q`, else `number`.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * function fill<C extends mp.Typecode>(arr: mp.SharedArray<C>, v: mp.ElementOf<C>): void {
+ *   for (let i = 0; i < arr.length; i++) arr.set(i, v);
+ * }
+ * const big = new mp.SharedArray("q", 2);
+ * fill(big, 5n); // a number here would not type-check
+ * console.log(big.toArray()); // [5n, 5n]
+ * ```
+ */
 export type ElementOf<C extends Typecode> = C extends BigIntCode ? bigint : number;
 
 /** A typed array of one of the typecodes. */

@@ -124,6 +124,7 @@ export class Condition {
    *
    * @param options `block`, `timeout` (ms) and `signal`, as for `Lock`.
    * @returns `true` once held; `false` if it could not be had in time.
+   * @throws {RangeError} For a negative or non-number `timeout`.
    */
   acquire(options?: WaitOptions): Promise<boolean> {
     return this.#lock.acquire(options);

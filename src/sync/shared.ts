@@ -18,7 +18,18 @@ import {
 } from "./_typecodes.ts";
 import { Lock, lockHandle, RLock } from "./lock.ts";
 
-/** Options of a {@linkcode Value} or {@linkcode SharedArray}. */
+/**
+ * Options of a {@linkcode Value} or {@linkcode SharedArray}.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * const options: mp.SharedOptions = { lock: new mp.Lock() };
+ * const count = new mp.Value("i", 0, options);
+ * const totals = new mp.SharedArray("d", 3, options);
+ * console.log(count.getLock() === totals.getLock()); // true: one lock guards both
+ * ```
+ */
 export interface SharedOptions {
   /**
    * The lock `getLock()` returns: `true` for a new `RLock`, `false` for
@@ -158,6 +169,7 @@ export class Value<C extends Typecode = Typecode> {
    * @param init The first value; 0 when left out.
    * @param options `lock`: which lock `getLock()` returns.
    * @throws {TypeError} For an unknown typecode, an `init` of the wrong type or a bad `lock`.
+   * @throws {StateError} For a `lock` received from another process.
    */
   constructor(typecode: C, init?: ElementOf<C>, options?: SharedOptions) {
     if (adopting !== null) {
@@ -180,7 +192,13 @@ export class Value<C extends Typecode = Typecode> {
     return this.#a.elements()[0] as ElementOf<C>;
   }
 
-  /** Stores a number (converted as the typed array for the typecode does). */
+  /**
+   * Stores a number, converted as the typecode's typed array converts it
+   * (`"i"` truncates 1.7 to 1 and wraps 2³¹ to -2³¹).
+   *
+   * @param v A number (a bigint for `q`/`Q`).
+   * @throws {TypeError} For a value of the wrong type.
+   */
   set value(v: ElementOf<C>) {
     this.#a.write(0, checkElement(this.#a.code, v, "the value"));
   }
@@ -223,6 +241,7 @@ export class SharedArray<C extends Typecode = Typecode> {
    * @param options `lock`: which lock `getLock()` returns.
    * @throws {TypeError} For an unknown typecode, values of the wrong type or a bad `lock`.
    * @throws {RangeError} For a size that is not a non-negative integer.
+   * @throws {StateError} For a `lock` received from another process.
    */
   constructor(typecode: C, sizeOrValues: number | Iterable<ElementOf<C>>, options?: SharedOptions) {
     if (adopting !== null) {
@@ -328,7 +347,11 @@ export class SharedArray<C extends Typecode = Typecode> {
     return this.#a.lock;
   }
 
-  /** The elements in order. */
+  /**
+   * Iterates over a copy taken now, so `for...of` and spreading work.
+   *
+   * @returns An iterator of the elements, in order.
+   */
   [Symbol.iterator](): IterableIterator<ElementOf<C>> {
     return this.toArray()[Symbol.iterator]();
   }
