@@ -1,5 +1,6 @@
-// Seed 004's JoinableQueue: producers put work, consumers take it and call
-// taskDone() for each item; join() returns once every item is done.
+// Seed 004 lists JoinableQueue's task_done() and join() without a program;
+// this is one: producers put work, consumers take it and call taskDone() for
+// each item; join() returns once every item is done.
 //
 //   deno run -A examples/joinable_queue.ts
 import * as mp from "../mod.ts";

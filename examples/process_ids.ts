@@ -1,5 +1,6 @@
-// Seeds 003 and 004: who am I and who started me — process ids in the main
-// program and in a child, via currentProcess() and parentProcess().
+// Seed 004 (seed 003 has the same program with other labels): who am I and who
+// started me — process ids in the main program and in a child, via
+// currentProcess() and parentProcess().
 //
 //   deno run -A examples/process_ids.ts
 import * as mp from "../mod.ts";

@@ -1,5 +1,6 @@
 // Seed 001, way one: create Process objects with a target and args.
-// The main program prints first; the children finish 1–4 s later.
+// start() returns at once and the main program goes on printing (a child
+// that starts quickly may print before it); the children end 1–4 s later.
 //
 //   deno run -A examples/process_target.ts
 import * as mp from "../mod.ts";

@@ -168,6 +168,25 @@ Deno.test("examples/lock_print.ts prints the message ten times, each line whole"
   deepEqual(lines(out.stdout), Array(10).fill(`\x1b[31m打印用户输入:${message}\x1b[0m`));
 });
 
+Deno.test("examples/lock_print.ts reads the message from piped stdin, as input() does", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-lock", "-A", example("lock_print.ts").pathname],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(30_000),
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("piped in\nignored\n"));
+  await writer.close();
+  const out = await child.output();
+  equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  deepEqual(
+    lines(new TextDecoder().decode(out.stdout)),
+    Array(10).fill("\x1b[31m打印用户输入:piped in\x1b[0m"),
+  );
+});
+
 Deno.test("examples/lock_hello.ts prints hello world 0 to 9 once each", async () => {
   const out = await runProgram(example("lock_hello.ts"));
   deepEqual(
@@ -180,4 +199,37 @@ Deno.test("examples/shared_memory.ts shows the child's writes on both backends",
   const out = await runProgram(example("shared_memory.ts"));
   const negated = "[\n   0, -1, -2, -3, -4,\n  -5, -6, -7, -8, -9\n]";
   equal(out.stdout, `3.1415927\n${negated}\n3.1415927\n${negated}\n`);
+});
+
+Deno.test("examples/pool_apply_async_many.ts prints The end! first, then ten tasks five at a time", async () => {
+  const t0 = performance.now();
+  const out = await runProgram(example("pool_apply_async_many.ts"));
+  const ms = performance.now() - t0;
+  equal(out.code, 0, out.stderr);
+  const got = lines(out.stdout);
+  equal(got[0], "The end!");
+  equal(got.length, 31);
+  equal(got.filter((l) => l.includes("开始打印")).length, 10);
+  const started = got.flatMap((l) => /in the process of (\d+)/.exec(l)?.[1] ?? []);
+  const finished = got.flatMap((l) => /^进程(\d+)执行完毕$/.exec(l)?.[1] ?? []);
+  equal(started.length, 10);
+  deepEqual([...finished].sort(), [...started].sort());
+  equal(new Set(started).size, 5, "five workers");
+  ok(ms < 8000, `took ${ms.toFixed(0)} ms: the tasks must overlap (10 s one at a time)`);
+});
+
+Deno.test("examples/download_pages.ts fetches every page each of the four ways", async () => {
+  const out = await runProgram(example("download_pages.ts"), [], { timeoutMs: 60_000 });
+  equal(out.code, 0, out.stderr);
+  const sections = out.stdout.split(/^# /m).filter((s) => s !== "");
+  deepEqual(sections.map((s) => s.split("\n")[0]), ["process", "pool", "dummy", "executor"]);
+  for (const section of sections) {
+    const ids = [...section.matchAll(/<title>(\d+) - 搜索<\/title>/g)].map((m) => Number(m[1]));
+    const n = section.startsWith("process") ? 5 : 100;
+    deepEqual(
+      ids.sort((a, b) => a - b),
+      Array.from({ length: n }, (_, i) => i),
+      section.slice(0, 9),
+    );
+  }
 });
