@@ -66,7 +66,8 @@ export {
 } from "./src/target.ts";
 export { JoinableQueue, Queue, type QueueOptions } from "./src/queue.ts";
 export { SimpleQueue } from "./src/simple_queue.ts";
-export { Connection, Pipe, type PipeOptions } from "./src/pipe.ts";
+export { Connection } from "./src/connection.ts";
+export { Pipe, type PipeOptions } from "./src/pipe.ts";
 export type { WaitOptions } from "./src/ipc/options.ts";
 export {
   asCompleted,

@@ -7,7 +7,7 @@
 
 import { assertCloneable, quickUncloneable } from "./clone.ts";
 import { extractHandles, type Found } from "./handles/share.ts";
-import { Connection } from "./pipe.ts";
+import { Connection } from "./connection.ts";
 import { cpuCount } from "./context.ts";
 import { StateError } from "./errors.ts";
 import { AsyncResult } from "./pool/async_result.ts";

@@ -69,6 +69,8 @@ Deno.test("Condition.wait() needs the lock, and notify(n) wakes n waiters", asyn
   const c = new mp.Condition(new mp.Lock());
   await rejects(c.wait(10), mp.StateError);
   throws(() => c.notify(), mp.StateError);
+  throws(() => c.notify(-1), /Expected `n` to be a non-negative integer, got -1/);
+  throws(() => c.notify(1.5), RangeError);
   await c.acquire();
   equal(await c.wait(20), false);
   c.release();

@@ -9,7 +9,7 @@
 
 import { RemoteEnd, type Upstream } from "../ipc/remote.ts";
 import type { AnyReply, HandleDescriptor, HandleMessage, HandlePlace } from "../protocol.ts";
-import { adoptConnection } from "../pipe.ts";
+import { adoptConnection } from "../connection.ts";
 import { adoptQueue } from "../queue.ts";
 import { adoptSimpleQueue } from "../simple_queue.ts";
 import { adoptSync } from "../sync/_adopt.ts";

@@ -192,8 +192,21 @@ export class Condition {
    *
    * @param n How many to wake.
    * @throws {StateError} If this process does not hold the lock.
+   * @throws {RangeError} If `n` is not a non-negative integer.
    */
   notify(n = 1): void {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new RangeError(
+        `Expected \`n\` to be a non-negative integer, got ${
+          describe(n)
+        }: use notifyAll() to wake every waiter`,
+      );
+    }
+    this.#notify(n);
+  }
+
+  /** `n` < 0 wakes every waiter. */
+  #notify(n: number): void {
     const { core, client } = this.#side;
     if (core !== undefined) return core.notify(this.#h.me, n);
     if (!this.#h.holds()) throw notHeld("notify");
@@ -206,6 +219,6 @@ export class Condition {
    * @throws {StateError} If this process does not hold the lock.
    */
   notifyAll(): void {
-    this.notify(-1);
+    this.#notify(-1);
   }
 }
