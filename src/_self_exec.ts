@@ -30,11 +30,15 @@ export interface SelfExec {
 
 let override: SelfExec | null | undefined;
 let selfChild = false;
-let parentSpoke = false;
+let mainLoaded = false;
 
-/** Records that this process or worker was started as a child of its own program. */
-export function markSelfChild(): void {
+/**
+ * Records that this process or worker was started as a child of its own
+ * program, whose main module has finished loading once `loaded` settles.
+ */
+export function markSelfChild(loaded: Promise<unknown>): void {
   selfChild = true;
+  loaded.then(() => (mainLoaded = true));
 }
 
 /** Whether this process or worker was started as a child of its own program. */
@@ -42,17 +46,12 @@ export function isSelfChild(): boolean {
   return selfChild;
 }
 
-/** Called on the first message from the parent: the program's own code has had its turn. */
-export function heardFromParent(): void {
-  parentSpoke = true;
-}
-
 /**
- * True in a child of its own program whose parent has not spoken yet: code
- * that starts children then is the program's unguarded main code.
+ * True in a child of its own program whose main module is still loading:
+ * code that starts children then is the program's unguarded main code.
  */
 export function mainCodeInChild(): boolean {
-  return selfChild && !parentSpoke;
+  return selfChild && !mainLoaded;
 }
 
 /**

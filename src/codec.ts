@@ -19,9 +19,6 @@
 
 import { ProtocolError } from "./errors.ts";
 
-// The transport and the tests import it with the rest of the codec.
-export { ProtocolError };
-
 /** The two functions of `node:v8` the codec uses. */
 export interface V8Serializer {
   serialize(value: unknown): Uint8Array;

@@ -140,8 +140,8 @@ export function checkBackend(backend: unknown, allowed: readonly string[]): void
  *
  * @throws {StateError} For a daemon worker child on a Deno that cannot unref
  * workers, narrowed worker permissions without `--unstable-worker-options`,
- * or in a program started as its own child before its parent has spoken
- * (its unguarded main code).
+ * or in a program started as its own child while its main module is still
+ * loading (its unguarded main code).
  * @throws {Deno.errors.NotCapable} When permissions would exceed the parent's.
  */
 export function spawnChannel(spec: ChildSpec): ChildChannel {
@@ -150,6 +150,7 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
       "This program was started as its own child (as a compiled program starts its children) and its main code is starting another child: guard the main code with `if (mp.isMain(import.meta))` instead of `if (import.meta.main)`",
     );
   }
+  const self = selfExec();
   let channel: ChildChannel;
   if (spec.backend === "worker") {
     if (spec.daemon && !canUnrefWorker) {
@@ -157,7 +158,6 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
         'This Deno version cannot let a daemon "worker" child leave the parent free to exit: use backend: "subprocess" for daemon children',
       );
     }
-    const self = selfExec();
     channel = new WorkerChannel({
       name: spec.name,
       permissions: workerPermissions(spec.permissions, spec.modules),
@@ -165,7 +165,6 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
     });
   } else {
     const granted = subprocessFlags(spec.permissions, spec.modules);
-    const self = selfExec();
     channel = new SubprocessChannel({
       name: spec.name,
       command: self === null

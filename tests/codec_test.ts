@@ -8,8 +8,8 @@ import {
   FrameWriter,
   isJsonSafe,
   needsV8,
-  ProtocolError,
 } from "../src/codec.ts";
+import { ProtocolError } from "../src/errors.ts";
 import { deepEqual, equal, ok, throws } from "./_assert.ts";
 
 function roundTrip(value: unknown, chunkSize?: number): unknown[] {

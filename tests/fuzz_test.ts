@@ -12,9 +12,9 @@ import {
   decodeFrame,
   encodeFrame,
   FrameDecoder,
-  ProtocolError,
   type RawFrame,
 } from "../src/codec.ts";
+import { ProtocolError } from "../src/errors.ts";
 import { deepEqual, equal, match, ok, rejects } from "./_assert.ts";
 import { deadline } from "./_helpers.ts";
 import { H } from "./fixtures/hostile_tasks.ts";

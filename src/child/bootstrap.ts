@@ -27,10 +27,12 @@ function loaded(url: string): Promise<unknown> {
 if ("WorkerGlobalScope" in globalThis) {
   const scope = globalThis as unknown as { name: string; location: { href: string } };
   if (scope.name.startsWith(WORKER_MARK)) {
-    markSelfChild();
-    runWorkerChild(loaded(scope.location.href));
+    const main = loaded(scope.location.href);
+    markSelfChild(main);
+    runWorkerChild(main);
   }
 } else if (Deno.args[0] === CHILD_ARG) {
-  markSelfChild();
-  runSubprocessChild(Deno.args.slice(1), loaded(Deno.mainModule));
+  const main = loaded(Deno.mainModule);
+  markSelfChild(main);
+  runSubprocessChild(Deno.args.slice(1), main);
 }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { heardFromParent } from "../_self_exec.ts";
 import { currentProcess, enterChild } from "../context.ts";
 import type {
   CallMessage,
@@ -149,7 +148,6 @@ export class ChildRuntime {
 
   /** Handles one message from the parent. */
   receive(message: ParentMessage): void {
-    heardFromParent();
     switch (message.t) {
       case "run":
         this.#run(message);

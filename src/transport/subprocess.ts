@@ -16,7 +16,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
 import * as v8 from "node:v8";
-import { BytesJoiner, decodeFrame, FrameDecoder, FrameWriter, ProtocolError } from "../codec.ts";
+import { BytesJoiner, decodeFrame, FrameDecoder, FrameWriter } from "../codec.ts";
+import { ProtocolError } from "../errors.ts";
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
