@@ -5,18 +5,31 @@
  * @module
  */
 
-/** The nearest `deno.json` or `deno.jsonc` at or above `start`, or `null`. */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The nearest `deno.json` or `deno.jsonc` at or above the directory `start`, or `null`. */
 export function findConfig(start: string): string | null {
-  for (let dir = start.replace(/\/+$/, "");;) {
+  for (let dir = start;;) {
     for (const name of ["deno.json", "deno.jsonc"]) {
-      const path = `${dir}/${name}`;
+      const path = join(dir, name);
       try {
         if (Deno.statSync(path).isFile) return path;
       } catch {
         // Absent or unreadable: look further up.
       }
     }
-    if (dir === "") return null;
-    dir = dir.slice(0, dir.lastIndexOf("/"));
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
   }
+}
+
+/**
+ * The config Deno found for this program when given none: the one governing
+ * the main module's folder (the working directory for a remote main module).
+ */
+export function programConfig(): string | null {
+  const main = Deno.mainModule;
+  return findConfig(main.startsWith("file:") ? dirname(fileURLToPath(main)) : Deno.cwd());
 }

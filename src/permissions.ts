@@ -5,7 +5,9 @@
  * @module
  */
 
-import { findConfig } from "./_config.ts";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { programConfig } from "./_config.ts";
 import { StateError } from "./errors.ts";
 
 /** Deno's permission descriptors by name, as `deno run --allow-<name>` flags. */
@@ -61,17 +63,28 @@ function granted(name: Name, value?: string): boolean {
  */
 function valuesOf(name: Name, setting: unknown): string[] {
   return (setting as (string | URL)[]).map((v) => {
-    const value = v instanceof URL ? v.pathname : String(v);
-    if ((name === "read" || name === "write" || name === "ffi") && !value.startsWith("/")) {
-      return `${Deno.cwd()}/${value}`;
-    }
-    return value;
+    const isPath = name === "read" || name === "write" || name === "ffi";
+    if (v instanceof URL) return fileURLToPath(v);
+    const value = String(v);
+    return isPath && !isAbsolute(value) ? resolve(value) : value;
   });
 }
 
-/** Local paths of the file: modules a child imports. */
-function modulePaths(modules: readonly string[]): string[] {
-  return modules.filter((m) => m.startsWith("file:")).map((m) => new URL(m).pathname);
+/** This library's own folder when it is loaded from local files, else `null`. */
+const LIBRARY = import.meta.url.startsWith("file:")
+  ? fileURLToPath(new URL("../", import.meta.url))
+  : null;
+
+/*
+ * A narrowed child still has to read what it imports: the folder of each
+ * file: module of its targets (where their own imports usually lie) and,
+ * because those import it, this library. Only what this process may read
+ * itself is added (a child never gets more).
+ */
+function importedPaths(modules: readonly string[]): string[] {
+  const paths = modules.filter((m) => m.startsWith("file:")).map((m) => dirname(fileURLToPath(m)));
+  if (LIBRARY !== null) paths.push(LIBRARY);
+  return paths.filter((path) => granted("read", path));
 }
 
 /** The permission names `flags` grants nothing of: the child must not hold them. */
@@ -112,7 +125,7 @@ export function subprocessFlags(
     }
   }
   const readAll = flags.includes("--allow-read");
-  const paths = modulePaths(modules).filter((p) => !readAll && granted("read", p));
+  const paths = readAll ? [] : importedPaths(modules);
   if (paths.length > 0) {
     const i = flags.findIndex((f) => f.startsWith("--allow-read="));
     if (i === -1) flags.push(`--allow-read=${paths.join(",")}`);
@@ -158,7 +171,7 @@ export function workerPermissions(
     throw new StateError(
       state === "disabled"
         ? 'Narrowing the permissions of a "worker" child needs Deno\'s --unstable-worker-options flag: run with it (or add "unstable": ["worker-options"] to deno.json), or use backend: "subprocess"'
-        : 'Narrowing the permissions of a "worker" child needs Deno\'s --unstable-worker-options flag, and this program cannot confirm it is set (that needs --allow-all): run with --allow-all and the flag, or use backend: "subprocess"',
+        : 'Narrowing the permissions of a "worker" child needs Deno\'s --unstable-worker-options flag, and this program cannot confirm it is set (on Linux that reads /proc/self/cmdline, elsewhere it runs `ps`): run with the flag and --allow-read=/proc/self/cmdline (Linux) or --allow-run=ps, or use backend: "subprocess"',
     );
   }
   const out: Deno.PermissionOptionsObject = {};
@@ -168,7 +181,7 @@ export function workerPermissions(
       : (permissions as Record<string, unknown>)[name] ?? false;
     (out as Record<string, unknown>)[name] = Array.isArray(value) ? valuesOf(name, value) : value;
   }
-  const paths = modulePaths(modules);
+  const paths = importedPaths(modules);
   if (paths.length > 0 && out.read !== true && out.read !== "inherit") {
     out.read = [...(Array.isArray(out.read) ? out.read : []), ...paths];
   }
@@ -179,16 +192,31 @@ let cachedWorkerOptions: "enabled" | "disabled" | "unknown" | undefined;
 
 function workerOptionsState(): "enabled" | "disabled" | "unknown" {
   if (cachedWorkerOptions !== undefined) return cachedWorkerOptions;
-  let argv: string[];
-  try {
-    argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
-  } catch {
-    return cachedWorkerOptions = "unknown";
-  }
+  const argv = commandLine();
+  if (argv === null) return cachedWorkerOptions = "unknown";
   if (argv.includes("--unstable-worker-options") || argv.includes("--unstable")) {
     return cachedWorkerOptions = "enabled";
   }
   return cachedWorkerOptions = configEnablesWorkerOptions(argv) ? "enabled" : "disabled";
+}
+
+/*
+ * Deno shows a program neither its own flags nor whether an unstable feature
+ * is on. Linux lists them in /proc; elsewhere `ps` does, when this program
+ * may run it. `ps` prints one line, split here at spaces: a `--config` path
+ * holding a space is then not found and the flag counts as missing.
+ */
+function commandLine(): string[] | null {
+  try {
+    if (Deno.build.os === "linux") return Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    if (Deno.build.os === "windows") return null;
+    if (Deno.permissions.querySync({ name: "run", command: "ps" }).state !== "granted") return null;
+    const out = new Deno.Command("ps", { args: ["-ww", "-o", "args=", "-p", String(Deno.pid)] })
+      .outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout).trim().split(/\s+/) : null;
+  } catch {
+    return null;
+  }
 }
 
 function configEnablesWorkerOptions(argv: string[]): boolean {
@@ -196,7 +224,7 @@ function configEnablesWorkerOptions(argv: string[]): boolean {
   const at = argv.findIndex((a) => a === "--config" || a === "-c");
   const explicit = argv.find((a) => a.startsWith("--config="));
   const path = explicit?.slice("--config=".length) ??
-    (at === -1 ? findConfig(Deno.cwd()) : argv[at + 1]);
+    (at === -1 ? programConfig() : argv[at + 1]);
   if (!path) return false;
   try {
     return /"unstable"\s*:\s*\[[^\]]*"worker-options"/.test(Deno.readTextFileSync(path));

@@ -25,7 +25,13 @@ import {
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
 import type { TargetSpec } from "./protocol.ts";
-import { checkBackend, checkMaxFrameBytes, checkMaxHeapMb, checkPermissionsHere } from "./spawn.ts";
+import {
+  checkBackend,
+  checkMaxFrameBytes,
+  checkMaxHeapMb,
+  checkParentCanStart,
+  checkPermissionsHere,
+} from "./spawn.ts";
 import { describe, type Target, toTargetSpec } from "./target.ts";
 
 type Callable = (...args: unknown[]) => unknown;
@@ -123,6 +129,7 @@ export class Pool implements AsyncDisposable {
     }
     const init = initializer === undefined ? null : toTargetSpec(initializer, "initializer");
     if (backend !== "inline") {
+      checkParentCanStart(backend);
       const found: Found[] = [];
       assertCloneable(
         extractHandles(initargs, [], found) as unknown[],
@@ -142,7 +149,9 @@ export class Pool implements AsyncDisposable {
       initializerFn: typeof initializer === "function" ? initializer as Callable : null,
       initargs,
       permissions: opts.permissions,
-      modules: init?.kind === "export" ? [init.module] : [],
+      // Its task modules are not known yet: a narrowed worker may read the
+      // program's own folder, where they usually are.
+      modules: init?.kind === "export" ? [init.module, Deno.mainModule] : [Deno.mainModule],
       maxFrameBytes: opts.maxFrameBytes,
       maxHeapMb: opts.maxHeapMb,
     }, opts.maxtasksperchild);

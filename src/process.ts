@@ -302,7 +302,6 @@ export class Process<A extends unknown[] = unknown[]> {
       modules: this.#target?.kind === "export" ? [this.#target.module] : [],
       // Handle holders talk to their owners.
       duplex: found.length > 0,
-      config: "modules",
       maxFrameBytes: this.#maxFrameBytes,
       maxHeapMb: this.#maxHeapMb,
     });

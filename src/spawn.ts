@@ -5,6 +5,8 @@
  * @module
  */
 
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { findConfig } from "./_config.ts";
 import { CHILD_ARG, mainCodeInChild, selfExec, WORKER_MARK } from "./_self_exec.ts";
 import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from "./codec.ts";
@@ -12,8 +14,8 @@ import { StateError } from "./errors.ts";
 import { deniedBy, type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
 import { describe } from "./target.ts";
 import type { Channel } from "./transport/channel.ts";
-import { ENTRY, SubprocessChannel } from "./transport/subprocess.ts";
-import { canUnrefWorker, WorkerChannel } from "./transport/worker.ts";
+import { ENTRY as SUBPROCESS_ENTRY, SubprocessChannel } from "./transport/subprocess.ts";
+import { canUnrefWorker, ENTRY as WORKER_ENTRY, WorkerChannel } from "./transport/worker.ts";
 
 /**
  * Where children run: Web Workers in this process, or `deno run` subprocesses.
@@ -35,17 +37,14 @@ export interface ChildSpec {
   name: string;
   daemon: boolean;
   permissions: Permissions | undefined;
-  /** Module URLs the child will import (task references): granted read access. */
+  /**
+   * Module URLs the child will import (task references), or whose project it
+   * works for: a narrowed child may read their folders, and a subprocess
+   * child uses the `deno.json` that governs the first of them that has one.
+   */
   modules: readonly string[];
   /** Whether the child sends messages back (calls); a one-shot run does not. */
   duplex: boolean;
-  /**
-   * Where a subprocess child's `deno.json` comes from: `"modules"` looks above
-   * the `modules` it will import and skips discovery when none has one;
-   * `"cwd"` lets Deno discover it as for the parent (pool workers, whose
-   * task modules are not known when they start).
-   */
-  config: "modules" | "cwd";
   /** Largest frame a subprocess child may send (see `ProcessOptions.maxFrameBytes`). */
   maxFrameBytes?: number;
   /** A subprocess child's V8 old-space cap in MiB (see `ProcessOptions.maxHeapMb`). */
@@ -135,6 +134,48 @@ export function checkBackend(backend: unknown, allowed: readonly string[]): void
   }
 }
 
+/*
+ * Deno reports a missing permission deep inside the start of a child, as a
+ * bare "Requires env access" or as a child that dies with exit code 1; asked
+ * up front, the error can name the flag to add.
+ */
+function query(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
+/**
+ * Checks that this program holds what starting a child on `backend` needs:
+ * for `"subprocess"`, running Deno (`--allow-run`) and reading the whole
+ * environment it passes on (`--allow-env`); for `"worker"`, reading the
+ * library's own files when they are local (`--allow-read`).
+ *
+ * @throws {Deno.errors.NotCapable} Naming the flag to add.
+ */
+export function checkParentCanStart(backend: Backend): void {
+  const self = selfExec();
+  if (backend === "subprocess") {
+    const command = self?.command ?? Deno.execPath();
+    if (!query({ name: "run", command })) {
+      throw new Deno.errors.NotCapable(
+        `The "subprocess" backend starts each child by running ${command}, which this program may not do: add --allow-run (or --allow-run=${command}) to its flags, or use backend: "worker"`,
+      );
+    }
+    if (!query({ name: "env" })) {
+      throw new Deno.errors.NotCapable(
+        'The "subprocess" backend hands this program\'s whole environment to each child, which needs access to all of it: add --allow-env to its flags (a list such as --allow-env=HOME is not enough), or use backend: "worker"',
+      );
+    }
+  } else if (self === null && WORKER_ENTRY.startsWith("file:")) {
+    const entry = fileURLToPath(WORKER_ENTRY);
+    if (!query({ name: "read", path: entry })) {
+      const library = dirname(dirname(dirname(entry)));
+      throw new Deno.errors.NotCapable(
+        `The "worker" backend starts each child from this library's files, which this program may not read: add --allow-read (or --allow-read=${library}) to its flags, or use backend: "subprocess"`,
+      );
+    }
+  }
+}
+
 /**
  * Starts a child and returns its channel.
  *
@@ -142,7 +183,8 @@ export function checkBackend(backend: unknown, allowed: readonly string[]): void
  * workers, narrowed worker permissions without `--unstable-worker-options`,
  * or in a program started as its own child while its main module is still
  * loading (its unguarded main code).
- * @throws {Deno.errors.NotCapable} When permissions would exceed the parent's.
+ * @throws {Deno.errors.NotCapable} When permissions would exceed the parent's,
+ * or the parent lacks one the backend needs (see {@linkcode checkParentCanStart}).
  */
 export function spawnChannel(spec: ChildSpec): ChildChannel {
   if (mainCodeInChild()) {
@@ -150,6 +192,7 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
       "This program was started as its own child (as a compiled program starts its children) and its main code is starting another child: guard the main code with `if (mp.isMain(import.meta))` instead of `if (import.meta.main)`",
     );
   }
+  checkParentCanStart(spec.backend);
   const self = selfExec();
   let channel: ChildChannel;
   if (spec.backend === "worker") {
@@ -173,10 +216,10 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
           "run",
           "--no-prompt",
           "--no-lock",
-          ...(spec.config === "cwd" ? [] : configFlags(spec.modules)),
+          ...configFlags(spec.modules),
           ...granted,
           ...heapFlags(spec.maxHeapMb),
-          ENTRY,
+          SUBPROCESS_ENTRY,
         ]
         : [self.command, ...self.args, CHILD_ARG],
       // A child with a permission this process lacks refuses to run.
@@ -209,7 +252,7 @@ const configs = new Map<string, string | null>();
 function configFlags(modules: readonly string[]): string[] {
   for (const module of modules) {
     if (!module.startsWith("file:")) continue;
-    const dir = new URL(".", module).pathname.replace(/\/$/, "");
+    const dir = dirname(fileURLToPath(module));
     if (!configs.has(dir)) configs.set(dir, findConfig(dir));
     const found = configs.get(dir);
     if (found) return ["--config", found];

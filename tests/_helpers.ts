@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import * as mp from "../mod.ts";
 import { equal } from "./_assert.ts";
 
@@ -28,7 +29,9 @@ export async function runProgram(
   args: string[] = [],
   options: { flags?: string[]; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<ProgramOutput> {
-  const path = file instanceof URL ? file.pathname : file;
+  const path = file instanceof URL && file.protocol === "file:"
+    ? fileURLToPath(file)
+    : String(file);
   const flags = options.flags ?? ["-A", "--unstable-worker-options"];
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-lock", ...flags, path, ...args],

@@ -105,7 +105,6 @@ class ChildSlot implements Slot {
       permissions: config.permissions,
       modules: config.modules,
       duplex: true,
-      config: "cwd",
       maxFrameBytes: config.maxFrameBytes,
       maxHeapMb: config.maxHeapMb,
     });

@@ -7,8 +7,11 @@
 
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
+// Static, so the entry is in the module graph wherever this library is installed.
+import "../child/worker_entry.ts";
 
-const ENTRY = new URL("../child/worker_entry.ts", import.meta.url).href;
+/** The module a worker child starts from. */
+export const ENTRY = new URL("../child/worker_entry.ts", import.meta.url).href;
 
 /** Options for {@linkcode WorkerChannel}. */
 export interface WorkerChannelOptions {
