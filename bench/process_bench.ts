@@ -8,10 +8,11 @@
 // so it would bill the library's child entry for a harness artifact. The
 // code is type-checked by `deno task check` instead. n/warmup are fixed so
 // both sides of a group run the same number of iterations.
+import { fileURLToPath } from "node:url";
 import * as mp from "../mod.ts";
 
 const READY_WORKER = new URL("./fixtures/ready_worker.ts", import.meta.url);
-const EMPTY = new URL("./fixtures/empty.ts", import.meta.url).pathname;
+const EMPTY = fileURLToPath(new URL("./fixtures/empty.ts", import.meta.url));
 
 Deno.bench({
   name: "raw new Worker → first message → terminate",

@@ -1,4 +1,5 @@
 // The workloads shared by bench/pool_bench.ts and bench/compare/run.ts.
+import { fileURLToPath } from "node:url";
 import * as mp from "../mod.ts";
 
 /** W1 input: 1 000 000 numbers. */
@@ -58,7 +59,11 @@ export class EchoWorker {
 /** The W2 subprocess baseline: 8-byte frames ping-ponged over a child's stdio. */
 export class EchoProcess {
   #child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-config", new URL("./fixtures/echo_stdio.ts", import.meta.url).pathname],
+    args: [
+      "run",
+      "--no-config",
+      fileURLToPath(new URL("./fixtures/echo_stdio.ts", import.meta.url)),
+    ],
     stdin: "piped",
     stdout: "piped",
   }).spawn();

@@ -1,9 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { equal, match, ok } from "./_assert.ts";
 import { runProgram } from "./_helpers.ts";
 
-const APP = new URL("../examples/compile_app.ts", import.meta.url).pathname;
+const APP = fileURLToPath(new URL("../examples/compile_app.ts", import.meta.url));
 const AS_COMPILED = new URL("./fixtures/as_compiled.ts", import.meta.url);
-const UNGUARDED = new URL("./fixtures/unguarded_app.ts", import.meta.url).pathname;
+const UNGUARDED = fileURLToPath(new URL("./fixtures/unguarded_app.ts", import.meta.url));
 
 const EXPECTED = [
   "worker: squares 1 4 9 16 25, sum 55 from this process, exit 0",

@@ -1,4 +1,5 @@
 // Every example runs, and prints what its seed tutorial shows.
+import { fileURLToPath } from "node:url";
 import { deepEqual, equal, match, ok } from "./_assert.ts";
 import { runProgram } from "./_helpers.ts";
 
@@ -170,7 +171,7 @@ Deno.test("examples/lock_print.ts prints the message ten times, each line whole"
 
 Deno.test("examples/lock_print.ts reads the message from piped stdin, as input() does", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-lock", "-A", example("lock_print.ts").pathname],
+    args: ["run", "--no-lock", "-A", fileURLToPath(example("lock_print.ts"))],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

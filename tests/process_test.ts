@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import * as mp from "../mod.ts";
 import { assert, equal, match, ok, throws } from "./_assert.ts";
 import { BACKENDS, deadline, pidAlive, PROGRAM, runProgram } from "./_helpers.ts";
@@ -258,7 +259,7 @@ for (const backend of BACKENDS) {
   if (backend === "subprocess") {
     test("a subprocess child dies when its parent is SIGKILLed", async () => {
       const parent = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-lock", PROGRAM.pathname, "orphan", backend],
+        args: ["run", "-A", "--no-lock", fileURLToPath(PROGRAM), "orphan", backend],
         stdout: "piped",
         stderr: "inherit",
         stdin: "null",

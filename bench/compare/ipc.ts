@@ -5,6 +5,7 @@
 //
 //   deno task compare      (runs bench/compare/run.ts, then this with
 //                           --v8-flags=--expose-gc, to collect between runs)
+import { fileURLToPath } from "node:url";
 import {
   W4_ITEMS,
   w4Queue,
@@ -19,7 +20,7 @@ import {
 } from "../ipc_workloads.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 7);
-const here = new URL(".", import.meta.url).pathname;
+const here = fileURLToPath(new URL(".", import.meta.url));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function python(): Promise<Record<string, number>> {

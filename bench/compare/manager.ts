@@ -6,6 +6,7 @@
 // every set is known to have arrived.
 //
 //   deno run -A --unstable-worker-options bench/compare/manager.ts [rounds] [N]
+import { fileURLToPath } from "node:url";
 import * as mp from "../../mod.ts";
 
 /** Sets per child. */
@@ -72,7 +73,7 @@ export async function rawWorkerSets(n = N): Promise<number> {
 }
 
 async function python(n: number): Promise<number> {
-  const here = new URL(".", import.meta.url).pathname;
+  const here = fileURLToPath(new URL(".", import.meta.url));
   const out = await new Deno.Command("python3", {
     args: [`${here}manager.py`, String(n)],
     stdout: "piped",

@@ -3,6 +3,7 @@
 // against its baseline measured in this same run.
 //
 //   deno task compare      (= deno run -A bench/compare/run.ts)
+import { fileURLToPath } from "node:url";
 import * as mp from "../../mod.ts";
 import {
   countPrimes,
@@ -14,7 +15,7 @@ import {
   W3_ITEMS,
 } from "../workloads.ts";
 
-const here = new URL(".", import.meta.url).pathname;
+const here = fileURLToPath(new URL(".", import.meta.url));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function best(runs: number, fn: () => Promise<unknown>): Promise<number> {

@@ -5,11 +5,12 @@
 // start-up (~40 ms for a Deno child, ~5 ms for a forked Python one) is out.
 //
 //   deno run -A bench/compare/sync.ts [rounds]
+import { fileURLToPath } from "node:url";
 import * as mp from "../../mod.ts";
 import { counterMp, counterRaw, PAIRS, pairsLock, pairsRaw } from "../sync_workloads.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 7);
-const here = new URL(".", import.meta.url).pathname;
+const here = fileURLToPath(new URL(".", import.meta.url));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function python(): Promise<Record<string, number>> {
