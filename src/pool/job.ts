@@ -40,8 +40,10 @@ export interface Chunk {
 export interface JobHost {
   /** How many workers share the work. */
   readonly processes: number;
-  /** New chunks are ready to dispatch. */
-  kick(): void;
+  /** `job` has chunks ready to dispatch. */
+  jobReady(job: Job): void;
+  /** `job` needs nothing more from the pool (see {@linkcode Job.finished}). */
+  release(job: Job): void;
   /** Stops the job's running chunks now (abort, consumer gone). */
   cancelRunning(job: Job): void;
 }
@@ -63,8 +65,12 @@ export interface JobSpec {
   onProgress: ((progress: Progress) => void) | undefined;
 }
 
+let nextSeq = 0;
+
 /** One pool call in flight. */
 export class Job {
+  /** Its place in call order: earlier calls get workers first. */
+  readonly seq: number;
   readonly spec: JobSpec;
   readonly sizer: ChunkSizer;
   /**
@@ -97,6 +103,7 @@ export class Job {
    * @param host The scheduler.
    */
   constructor(spec: JobSpec, host: JobHost) {
+    this.seq = nextSeq++;
     this.spec = spec;
     this.#host = host;
     this.result = new Promise((resolve, reject) => {
@@ -193,7 +200,7 @@ export class Job {
         startedAt: 0,
       });
       this.#readyItems += rest.length;
-      this.#host.kick();
+      this.#host.jobReady(this);
     }
     this.#settle();
   }
@@ -318,6 +325,7 @@ export class Job {
       const values = this.#results.values;
       this.#resolve(this.spec.single ? values[0] : values);
     }
+    if (this.#drained()) this.#host.release(this);
     this.#wake();
   }
 
@@ -344,6 +352,7 @@ export class Job {
     this.#readyItems = 0;
     if (this.#onAbort !== null) this.spec.signal!.removeEventListener("abort", this.#onAbort);
     this.#input.close();
+    this.#host.release(this);
   }
 
   #close(): void {
@@ -412,7 +421,7 @@ export class Job {
         const items = await this.#input.readAsync(this.sizer.size, () => this.#finished);
         if (items.length > 0) {
           this.#enqueue(items);
-          this.#host.kick();
+          this.#host.jobReady(this);
         }
       }
     } catch (error) {
@@ -421,7 +430,7 @@ export class Job {
   }
 
   #afterPull(): void {
-    if (this.#ready.length > 0) this.#host.kick();
+    if (this.#ready.length > 0) this.#host.jobReady(this);
     this.#settle();
   }
 }

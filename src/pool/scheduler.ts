@@ -11,6 +11,7 @@ import { findUncloneable } from "../clone.ts";
 import { CancelledError, StateError, WorkerCrashedError } from "../errors.ts";
 import type { ExitStatus } from "../transport/channel.ts";
 import type { Chunk, Job, JobHost } from "./job.ts";
+import { ReadyJobs } from "./_ready.ts";
 import { createSlot, type Slot, type SlotConfig, type SlotEvents } from "./slot.ts";
 
 /**
@@ -52,7 +53,9 @@ export class Scheduler implements JobHost, SlotEvents {
   #config: SlotConfig;
   #maxTasks: number | undefined;
   #slots = new Set<Slot>();
+  /** Calls not yet finished, in call order. */
   #jobs = new Set<Job>();
+  #ready = new ReadyJobs();
   #state: State = "run";
   #spawnBlocked = false;
   #initError: WeakMap<Slot, unknown> = new WeakMap();
@@ -91,8 +94,17 @@ export class Scheduler implements JobHost, SlotEvents {
   submit(job: Job): void {
     this.#jobs.add(job);
     this.#spawnBlocked = false;
-    job.start(); // pulls the first chunks, which kicks
+    job.start(); // pulls the first chunks, which calls jobReady()
     if (!job.hasReady()) this.kick();
+  }
+
+  jobReady(job: Job): void {
+    this.#ready.add(job);
+    this.kick();
+  }
+
+  release(job: Job): void {
+    this.#jobs.delete(job);
   }
 
   /**
@@ -117,7 +129,6 @@ export class Scheduler implements JobHost, SlotEvents {
   }
 
   #kickOnce(): void {
-    for (const job of this.#jobs) if (job.finished) this.#jobs.delete(job);
     if (this.#state === "terminate") return this.#checkJoined();
     this.#fill();
     for (const slot of this.#slots) {
@@ -309,8 +320,7 @@ export class Scheduler implements JobHost, SlotEvents {
   }
 
   #nextJob(): Job | undefined {
-    for (const job of this.#jobs) if (job.hasReady()) return job;
-    return undefined;
+    return this.#ready.peek();
   }
 
   #hasReady(): boolean {
