@@ -212,6 +212,7 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
       name: spec.name,
       command: self === null
         ? [
+          ...dieWithParent(),
           Deno.execPath(),
           "run",
           "--no-prompt",
@@ -221,7 +222,7 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
           ...heapFlags(spec.maxHeapMb),
           SUBPROCESS_ENTRY,
         ]
-        : [self.command, ...self.args, CHILD_ARG],
+        : [...dieWithParent(), self.command, ...self.args, CHILD_ARG],
       // A child with a permission this process lacks refuses to run.
       denied: deniedBy(granted),
       duplex: spec.duplex,
@@ -230,6 +231,35 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
   }
   if (spec.daemon) channel.unref();
   return channel;
+}
+
+const SETPRIV = "/usr/bin/setpriv";
+let deathSignal: string[] | undefined;
+
+/*
+ * A child notices its parent's death when its stdin ends, which a child
+ * stuck in a synchronous loop never reads. Linux can instead kill a child
+ * when its parent dies (prctl's PR_SET_PDEATHSIG); util-linux's setpriv sets
+ * that and execs the child in its place (same pid, ~1 ms), and a grandchild
+ * started the same way follows its parent in turn. The signal comes when the
+ * thread that started the child ends: a worker child's own subprocess
+ * children die with that worker. Elsewhere, or without setpriv or the right
+ * to run it, stdin's end is the only watch.
+ */
+function dieWithParent(): string[] {
+  if (deathSignal !== undefined) return deathSignal;
+  deathSignal = [];
+  try {
+    if (
+      Deno.build.os === "linux" && query({ name: "run", command: SETPRIV }) &&
+      query({ name: "read", path: SETPRIV }) && Deno.statSync(SETPRIV).isFile
+    ) {
+      deathSignal = [SETPRIV, "--pdeathsig", "KILL"];
+    }
+  } catch {
+    // Not there: stdin's end it is.
+  }
+  return deathSignal;
 }
 
 /*

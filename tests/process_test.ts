@@ -279,6 +279,37 @@ for (const backend of BACKENDS) {
       await new Promise((r) => setTimeout(r, 2000));
       ok(!pidAlive(pid), `child ${pid} outlived its SIGKILLed parent`);
     });
+
+    test("a subprocess child and its grandchild in synchronous loops die within a second of the parent's SIGKILL", async () => {
+      const parent = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--no-lock", fileURLToPath(PROGRAM), "orphan-spin"],
+        stdout: "piped",
+        stderr: "inherit",
+        stdin: "null",
+      }).spawn();
+      const reader = parent.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      while (!/SPINNING=\d+,\d+\n/.test(text)) {
+        const { value, done } = await deadline(reader.read(), 15_000, "spinning pids");
+        if (done) break;
+        text += value;
+      }
+      const pids = /SPINNING=(\d+),(\d+)/.exec(text)!.slice(1).map(Number);
+      try {
+        ok(pids.every(pidAlive));
+        parent.kill("SIGKILL");
+        await parent.status;
+        await reader.cancel();
+        const t0 = performance.now();
+        while (pids.some(pidAlive) && performance.now() - t0 < 1000) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const left = pids.filter(pidAlive);
+        equal(left.length, 0, `still running 1 s after the parent's death: ${left.join(", ")}`);
+      } finally {
+        for (const pid of pids.filter(pidAlive)) Deno.kill(pid, "SIGKILL");
+      }
+    });
   }
 }
 
