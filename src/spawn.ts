@@ -8,6 +8,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findConfig } from "./_config.ts";
+import { targetModuleLoading } from "./_guard.ts";
 import { CHILD_ARG, mainCodeInChild, selfExec, WORKER_MARK } from "./_self_exec.ts";
 import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from "./codec.ts";
 import { StateError } from "./errors.ts";
@@ -181,8 +182,9 @@ export function checkParentCanStart(backend: Backend): void {
  *
  * @throws {StateError} For a daemon worker child on a Deno that cannot unref
  * workers, narrowed worker permissions without `--unstable-worker-options`,
- * or in a program started as its own child while its main module is still
- * loading (its unguarded main code).
+ * in a program started as its own child while its main module is still
+ * loading, or in a child while it imports a target's module (either way, the
+ * program's unguarded main code).
  * @throws {Deno.errors.NotCapable} When permissions would exceed the parent's,
  * or the parent lacks one the backend needs (see {@linkcode checkParentCanStart}).
  */
@@ -190,6 +192,12 @@ export function spawnChannel(spec: ChildSpec): ChildChannel {
   if (mainCodeInChild()) {
     throw new StateError(
       "This program was started as its own child (as a compiled program starts its children) and its main code is starting another child: guard the main code with `if (mp.isMain(import.meta))` instead of `if (import.meta.main)`",
+    );
+  }
+  const loading = targetModuleLoading();
+  if (loading !== undefined) {
+    throw new StateError(
+      `This child is importing ${loading} to run a task, and that module's top-level code is starting another child (each would import the module again, without end): guard the program's main code with \`if (import.meta.main)\` or \`if (mp.isMain(import.meta))\``,
     );
   }
   checkParentCanStart(spec.backend);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { loadingTargetModule } from "../_guard.ts";
 import type { TargetSpec } from "../protocol.ts";
 
 type Callable = (...args: unknown[]) => unknown;
@@ -71,7 +72,7 @@ export async function resolveTarget(spec: TargetSpec): Promise<Callable> {
   if (spec.kind === "source") return compileFunction(spec.source);
   // `module` is always an absolute URL (tasks() normalizes it), so this
   // import needs no import map; `deno publish` warns it cannot analyze it.
-  const mod = await import(spec.module);
+  const mod = await loadingTargetModule(spec.module, () => import(spec.module));
   if (!(spec.name in mod)) {
     throw new TypeError(
       `Module ${spec.module} has no export named "${spec.name}": export the function from that module, or fix the key passed to mp.tasks()`,
