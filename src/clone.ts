@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isShareable } from "./_shareable.ts";
 import { describe } from "./target.ts";
 
 /**
@@ -17,20 +18,28 @@ export function assertCloneable(
   values: readonly unknown[] | Readonly<Record<string, unknown>>,
   label: (key: string) => string,
 ): void {
+  let cloned = true;
   try {
     structuredClone(values);
-    return;
   } catch {
-    // Find which one, below.
+    cloned = false;
   }
   for (const [key, value] of Object.entries(values)) {
+    const bad = quickUncloneable([value]);
+    if (bad !== null) {
+      throw new DOMException(
+        `${label(key)} cannot be sent to a child: ${bad.reason}. ${ADVICE}`,
+        "DataCloneError",
+      );
+    }
+    if (cloned) continue;
     try {
       structuredClone(value);
     } catch (error) {
       throw new DOMException(
         `${label(key)} cannot be sent to a child: ${describe(value)} is not structured-cloneable (${
           (error as Error).message
-        }). Pass plain data (objects, arrays, numbers, strings, Map, Date, typed arrays, ...)`,
+        }). ${ADVICE}`,
         "DataCloneError",
       );
     }
@@ -56,7 +65,44 @@ export function findUncloneable(values: readonly unknown[]): { index: number; re
   return { index: -1, reason: "it could not be cloned" };
 }
 
+/** What every refusal of a value suggests instead. */
+export const ADVICE =
+  "Pass plain data (objects, arrays, numbers, strings, Map, Set, Date, typed arrays, ...); for an object of a class, pass its fields and rebuild it in the child";
+
 const NEVER_CLONEABLE = [Promise, WeakMap, WeakSet, WeakRef] as const;
+
+/*
+ * Structured cloning keeps these as what they are; an object of any other
+ * class arrives as a plain object without its class and methods (or, for a
+ * resource such as Deno.FsFile, as an empty one), so it is refused instead.
+ */
+const CLONED_AS_ITSELF = [
+  Error,
+  Date,
+  RegExp,
+  ArrayBuffer,
+  SharedArrayBuffer,
+  Boolean,
+  Number,
+  String,
+  BigInt,
+  Blob,
+] as const;
+
+function classInstance(value: object): string | null {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null || Array.isArray(value)) return null;
+  for (const Class of CLONED_AS_ITSELF) if (value instanceof Class) return null;
+  if (isShareable(value)) return null;
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  if (tag === "Generator" || tag === "AsyncGenerator") {
+    return `a ${tag} (what a generator function returns: return an array, e.g. Array.from(...), instead)`;
+  }
+  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  return `an object of ${
+    name ? `class ${name}` : "an anonymous class"
+  } (a child would get a plain copy without its class and methods)`;
+}
 
 /**
  * A fast look for values that can never be cloned — functions, symbols,
@@ -100,6 +146,15 @@ function findBad(value: unknown, seen: Set<object>, depth: number): string | nul
     return null;
   }
   if (ArrayBuffer.isView(value)) return null;
+  const instance = classInstance(value);
+  if (instance !== null) return instance;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findBad(value[i], seen, depth + 1);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
   for (const key of Object.keys(value)) {
     const bad = findBad((value as Record<string, unknown>)[key], seen, depth + 1);
     if (bad !== null) return bad;

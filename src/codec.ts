@@ -40,6 +40,23 @@ export const DEFAULT_MAX_FRAME_BYTES = 512 * 1024 * 1024;
 /** The largest payload a frame's u32 length header can announce. */
 export const MAX_FRAME_LIMIT = 0xffff_ffff;
 
+/**
+ * A message too large for the frame cap of the channel it was to go on,
+ * refused before any of it was written. A `RangeError`, so it reads as the
+ * bad size it is; the message names the size, the cap and the option.
+ */
+export class FrameTooLargeError extends RangeError {
+  /**
+   * @param size The payload's bytes.
+   * @param cap The channel's `maxFrameBytes`.
+   */
+  constructor(size: number, cap: number) {
+    super(
+      `A message of ${size} bytes is over this channel's frame cap of ${cap} bytes and was not sent: raise \`maxFrameBytes\` on the Process or Pool (up to ${MAX_FRAME_LIMIT}), or send less at once`,
+    );
+  }
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -337,14 +354,22 @@ export class FrameWriter {
   #scheduled = false;
   #write: (bytes: Uint8Array) => void;
   #v8: () => V8Serializer | null;
+  #maxFrameBytes: number;
 
   /**
    * @param write Hands bytes to the underlying stream.
    * @param v8 Returns the V8 serializer, or `null` while it is not loaded.
+   * @param maxFrameBytes The largest payload the reader at the other end
+   * accepts: a larger message is refused here, before anything is written.
    */
-  constructor(write: (bytes: Uint8Array) => void, v8: () => V8Serializer | null) {
+  constructor(
+    write: (bytes: Uint8Array) => void,
+    v8: () => V8Serializer | null,
+    maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
+  ) {
     this.#write = write;
     this.#v8 = v8;
+    this.#maxFrameBytes = maxFrameBytes;
   }
 
   /**
@@ -352,16 +377,24 @@ export class FrameWriter {
    *
    * @throws {DOMException} `DataCloneError` when the message cannot be cloned;
    * nothing is queued then.
+   * @throws {FrameTooLargeError} When a frame of it would be over the cap;
+   * nothing is queued then.
    */
   send(message: unknown): void {
-    if (!hasBytes(message)) return this.#queue(encodeFrame(message, this.#v8()));
+    if (!hasBytes(message)) return this.#queue(this.#capped(encodeFrame(message, this.#v8())));
     const items = message.m.items.slice();
     const payloads = message.m.b.map((i) => {
       const payload = items[i] as Uint8Array;
       items[i] = null;
       return payload;
     });
-    this.#queue(encodeFrame({ ...message, m: { ...message.m, items } }, this.#v8()));
+    const frame = this.#capped(encodeFrame({ ...message, m: { ...message.m, items } }, this.#v8()));
+    for (const payload of payloads) {
+      if (payload.byteLength > this.#maxFrameBytes) {
+        throw new FrameTooLargeError(payload.byteLength, this.#maxFrameBytes);
+      }
+    }
+    this.#queue(frame);
     for (const payload of payloads) {
       const head = new Uint8Array(HEADER);
       new DataView(head.buffer).setUint32(0, payload.byteLength, true);
@@ -369,6 +402,12 @@ export class FrameWriter {
       this.#queue(head);
       this.#queue(payload);
     }
+  }
+
+  #capped(frame: Uint8Array): Uint8Array {
+    const size = frame.byteLength - HEADER;
+    if (size > this.#maxFrameBytes) throw new FrameTooLargeError(size, this.#maxFrameBytes);
+    return frame;
   }
 
   #queue(bytes: Uint8Array): void {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "./_options.ts";
 import { cpuCount } from "./context.ts";
 import { CancelledError, StateError } from "./errors.ts";
 import { Pool } from "./pool.ts";
@@ -67,6 +68,18 @@ export class ProcessPoolExecutor implements AsyncDisposable {
         `Expected \`options\` to be a number of workers or an object, got ${describe(options)}`,
       );
     }
+    checkKnownKeys(
+      "ProcessPoolExecutor",
+      opts,
+      [
+        "maxWorkers",
+        "backend",
+        "permissions",
+        "initializer",
+        "initargs",
+        "maxTasksPerChild",
+      ] satisfies (keyof ExecutorOptions)[],
+    );
     const { maxWorkers = cpuCount(), backend = "worker", maxTasksPerChild } = opts;
     checkPositiveInteger("maxWorkers", maxWorkers);
     checkBackend(backend, ["worker", "subprocess"]);
@@ -160,6 +173,14 @@ export class ProcessPoolExecutor implements AsyncDisposable {
     checkTarget(target);
     checkIterable("iterable", iterable);
     checkObject("options", options);
+    checkKnownKeys(
+      "ProcessPoolExecutor.map()",
+      options,
+      [
+        "chunksize",
+        "timeout",
+      ] satisfies (keyof ExecutorMapOptions)[],
+    );
     const { chunksize = 1, timeout } = options;
     checkPositiveInteger("chunksize", chunksize);
     const deadline = deadlineOf(timeout);
@@ -196,6 +217,14 @@ export class ProcessPoolExecutor implements AsyncDisposable {
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
     checkObject("options", options);
+    checkKnownKeys(
+      "ProcessPoolExecutor.shutdown()",
+      options,
+      [
+        "wait",
+        "cancelFutures",
+      ] satisfies (keyof ShutdownOptions)[],
+    );
     const { wait = true, cancelFutures = false } = options;
     checkBoolean("wait", wait);
     checkBoolean("cancelFutures", cancelFutures);

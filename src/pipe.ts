@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "./_options.ts";
 import { type Connection, connectionOf } from "./connection.ts";
 import { Broker } from "./ipc/broker.ts";
 import { LocalEnd } from "./ipc/end.ts";
@@ -48,6 +49,10 @@ export interface PipeOptions {
  * ```
  */
 export function Pipe<T = unknown>(options: PipeOptions = {}): [Connection<T>, Connection<T>] {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  }
+  checkKnownKeys("Pipe", options, ["duplex"]);
   const duplex = options.duplex ?? true;
   if (typeof duplex !== "boolean") {
     throw new TypeError(`Expected \`duplex\` to be a boolean, got ${describe(duplex)}`);

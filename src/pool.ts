@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "./_options.ts";
 import { assertCloneable, quickUncloneable } from "./clone.ts";
 import { extractHandles, type Found } from "./handles/share.ts";
 import { Connection } from "./connection.ts";
@@ -19,6 +20,7 @@ import {
   checkTimeout,
   type Items,
   type MapOptions,
+  POOL_OPTIONS,
   type PoolBackend,
   type PoolOptions,
   type ResultCallbacks,
@@ -94,21 +96,36 @@ export class Pool implements AsyncDisposable {
    * Starts the workers.
    *
    * @param options The options, or just the number of workers.
+   * @param more With a number of workers first, the other options
+   * (`new mp.Pool(4, { backend: "subprocess" })`).
    * @throws {RangeError} When `processes`, `maxtasksperchild`, `timeout`,
    * `maxFrameBytes` or `maxHeapMb` is out of range.
-   * @throws {TypeError} When `backend`, `initializer` or `initargs` has the
-   * wrong type, `permissions` are asked of the inline backend, or `maxHeapMb`
-   * of any backend but `"subprocess"`; in a compiled program, when
-   * `permissions` or `maxHeapMb` would narrow subprocess workers.
+   * @throws {TypeError} When an option is unknown or of the wrong type,
+   * `permissions` are asked of the inline backend, or `maxHeapMb` of any
+   * backend but `"subprocess"`; in a compiled program, when `permissions` or
+   * `maxHeapMb` would narrow subprocess workers.
    * @throws {DOMException} `DataCloneError` when `initargs` cannot be sent.
    */
-  constructor(options: number | PoolOptions = {}) {
-    const opts: PoolOptions = typeof options === "number" ? { processes: options } : options;
+  constructor(options: number | PoolOptions = {}, more?: Omit<PoolOptions, "processes">) {
+    if (
+      more !== undefined &&
+      (typeof options !== "number" || typeof more !== "object" || more === null)
+    ) {
+      throw new TypeError(
+        `Expected \`new Pool(processes, options)\` or \`new Pool(options)\`, got a second argument ${
+          describe(more)
+        } after ${describe(options)}`,
+      );
+    }
+    const opts: PoolOptions = typeof options === "number"
+      ? { ...more, processes: options }
+      : options;
     if (typeof opts !== "object" || opts === null) {
       throw new TypeError(
         `Expected \`options\` to be a number of processes or an object, got ${describe(options)}`,
       );
     }
+    checkKnownKeys("Pool", opts, POOL_OPTIONS);
     const { processes = cpuCount(), backend = "worker", initializer, initargs = [] } = opts;
     checkPositiveInteger("processes", processes);
     checkBackend(backend, ["worker", "subprocess", "inline"]);
@@ -411,7 +428,7 @@ function checkSendable(iterable: unknown, single: boolean): DOMException | null 
   if (bad === null) return null;
   const what = single ? `Argument ${bad.index}` : `Item ${bad.index} of the call`;
   return new DOMException(
-    `${what} cannot be sent to a worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
+    `${what} cannot be sent to a pool worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
     "DataCloneError",
   );
 }

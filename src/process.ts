@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "./_options.ts";
 import { assertCloneable } from "./clone.ts";
 import { extractHandles, type Found, shareHandles } from "./handles/share.ts";
 import { currentProcess, nextChildIdent, trackChild, untrackChild } from "./context.ts";
@@ -99,6 +100,17 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   maxHeapMb?: number;
 }
 
+const PROCESS_OPTIONS = [
+  "target",
+  "args",
+  "name",
+  "daemon",
+  "backend",
+  "permissions",
+  "maxFrameBytes",
+  "maxHeapMb",
+] as const satisfies readonly (keyof ProcessOptions)[];
+
 type State = "initial" | "started" | "exited";
 
 /**
@@ -167,6 +179,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
     }
+    checkKnownKeys("Process", options, PROCESS_OPTIONS);
     const { target, args = [] as unknown as A, name, daemon, backend = "worker" } = options;
     this.#target = target === undefined ? null : toTargetSpec(target);
     if (!Array.isArray(args)) {
@@ -264,11 +277,16 @@ export class Process<A extends unknown[] = unknown[]> {
    * @throws {StateError} When already started; when called inside a daemon
    * child (daemons may not have children); for a daemon `"worker"` child on a
    * Deno that cannot unref workers; for narrowed worker permissions without
-   * `--unstable-worker-options`; in a compiled program's unguarded main code.
+   * `--unstable-worker-options`; in a program's unguarded main code run in a
+   * child.
    * @throws {DOMException} `DataCloneError` naming the argument or field that
    * cannot be sent; nothing is started then.
+   * @throws {RangeError} When the arguments of a `"subprocess"` child are
+   * over its `maxFrameBytes` (the message names the size and the cap); the
+   * child is killed before it reads anything.
    * @throws {Deno.errors.NotCapable} When `permissions` asks for more than
-   * this process has, or a `"subprocess"` child may not be run from here.
+   * this process has, or this program lacks a permission the backend needs
+   * (the message names the flag).
    */
   start(): void {
     if (this.#state !== "initial") {
@@ -306,7 +324,13 @@ export class Process<A extends unknown[] = unknown[]> {
       maxHeapMb: this.#maxHeapMb,
     });
     if (found.length > 0) message.hs = shareHandles(found, channel, this.#name);
-    channel.send(message);
+    try {
+      channel.send(message);
+    } catch (error) {
+      // Over the frame cap, say: the child got nothing and must not linger.
+      channel.kill("SIGKILL");
+      throw error;
+    }
     this.#channel = channel;
     this.#state = "started";
     trackChild(this);
@@ -395,7 +419,13 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#channel === null) {
       throw new StateError(`Cannot stop process ${this.#name}: it has not been started`);
     }
-    if (this.#state === "started") this.#channel.kill(signal);
+    if (this.#state !== "started") return;
+    this.#channel.kill(signal).then((stopped) => {
+      if (stopped) return;
+      console.error(
+        `Process ${this.#name}: its worker thread is running synchronous code, which Deno cannot interrupt, so it did not stop: it runs on until that code yields (it no longer keeps the program alive), and exitcode stays null until then. Use backend: "subprocess" for children that may never yield`,
+      );
+    });
   }
 
   #subclassSpec(found: Found[]): SubclassSpec | null {

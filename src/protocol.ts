@@ -320,6 +320,17 @@ export interface ExitMessage {
   code: number;
 }
 
+/**
+ * Worker child → its transport, first of all (Linux, where the child may read
+ * `/proc`): the OS thread it runs on, so the parent can tell whether it really
+ * stopped when told to (Deno cannot interrupt a worker in synchronous code).
+ * The transport keeps it; it is not a `ChildMessage`.
+ */
+export interface ThreadMessage {
+  t: "thread";
+  tid: number;
+}
+
 /** Child → parent: the pool worker is initialized and takes tasks. */
 export interface ReadyMessage {
   t: "ready";

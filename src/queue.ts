@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "./_options.ts";
 import { StateError } from "./errors.ts";
 import { registerShareable } from "./handles/share.ts";
 import { Broker } from "./ipc/broker.ts";
@@ -77,7 +78,22 @@ export class Queue<T = unknown> {
    * @throws {RangeError} When `maxsize` is not a non-negative integer.
    */
   constructor(options: number | QueueOptions = {}) {
-    const maxsize = typeof options === "number" ? options : options?.maxsize ?? 0;
+    if (typeof options !== "number") {
+      if (typeof options !== "object" || options === null) {
+        throw new TypeError(
+          `Expected \`options\` to be a maxsize number or an object, got ${describe(options)}`,
+        );
+      }
+      checkKnownKeys("Queue", options, ["maxsize"]);
+    }
+    const maxsize = typeof options === "number" ? options : options.maxsize ?? 0;
+    if (typeof maxsize !== "number") {
+      throw new TypeError(
+        `Expected \`maxsize\` to be a non-negative integer (0 for no limit), got ${
+          describe(maxsize)
+        }`,
+      );
+    }
     if (!Number.isInteger(maxsize) || maxsize < 0) {
       throw new RangeError(
         `Expected \`maxsize\` to be a non-negative integer (0 for no limit), got ${

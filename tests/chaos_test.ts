@@ -1,22 +1,29 @@
 // A seeded mixed run that tries hard to break pools, queues and pipes at once:
-// over 20 000 pool tasks on both backends, some of which throw, time out, call
-// Deno.exit, get their subprocess SIGKILLed from outside, are aborted, or carry
-// an argument that cannot be cloned — while children pass items through a
-// Queue and a Pipe. Every task must end with its value or the right typed
-// error, no item may be lost or repeated, and no child may outlive the run.
+// over 100 000 pool tasks on both backends, some of which throw, time out,
+// spin without yielding, call Deno.exit, get their subprocess SIGKILLed from
+// outside, are aborted, carry an argument that cannot be cloned, an object of
+// a class, or one over the frame cap — while children pass items through a
+// Queue and a Pipe, and parents of spinning subprocess children and
+// grandchildren are SIGKILLed. Every task must end with its value or the
+// right typed error, no item may be lost or repeated, no child may outlive
+// the run, and no thread may be left spinning.
 //
 //   CHAOS_SEED=7 deno test -A --unstable-worker-options tests/chaos_test.ts
 import * as mp from "../mod.ts";
 import { deepEqual, equal, ok } from "./_assert.ts";
 import { deadline, pidAlive } from "./_helpers.ts";
-import { produce, relay, work } from "./fixtures/chaos_tasks.ts";
+import { fileURLToPath } from "node:url";
+import { carry, produce, relay, spin, work } from "./fixtures/chaos_tasks.ts";
 
 const SEED = Number(Deno.env.get("CHAOS_SEED") ?? 20261121);
 const t = mp.tasks(new URL("./fixtures/chaos_tasks.ts", import.meta.url), {
   work,
   produce,
   relay,
+  spin,
+  carry,
 });
+const MiB = 1024 * 1024;
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed. */
 function random(seed: number): () => number {
@@ -29,7 +36,21 @@ function random(seed: number): () => number {
   };
 }
 
-type Kind = "ok" | "throw" | "slow" | "exit" | "killed" | "abort" | "clone";
+type Kind =
+  | "ok"
+  | "throw"
+  | "slow"
+  | "spin"
+  | "exit"
+  | "killed"
+  | "abort"
+  | "clone"
+  | "instance"
+  | "oversize";
+
+class Point {
+  constructor(public x: number) {}
+}
 
 /** Children of this process that are still running (not zombies). */
 function liveChildren(): number[] {
@@ -47,17 +68,71 @@ function liveChildren(): number[] {
   return mine;
 }
 
-Deno.test(`chaos: 20 000+ tasks, failures of every kind, queues and pipes (seed ${SEED})`, async () => {
+/** Threads of this process that used over a fifth of a CPU in the next 500 ms. */
+async function busyThreads(): Promise<number> {
+  const ticks = () => {
+    const out = new Map<string, number>();
+    for (const entry of Deno.readDirSync("/proc/self/task")) {
+      try {
+        const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(entry.name, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+    return out;
+  };
+  const before = ticks();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  let busy = 0;
+  for (const [tid, t] of ticks()) if (t - (before.get(tid) ?? t) > 10) busy++;
+  return busy;
+}
+
+/**
+ * Starts a program whose subprocess child and grandchild spin, SIGKILLs the
+ * program, and returns how many of the two are still alive a second later.
+ */
+async function orphansAfterParentDeath(): Promise<number> {
+  const program = fileURLToPath(new URL("./fixtures/program.ts", import.meta.url));
+  const parent = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-lock", program, "orphan-spin"],
+    stdout: "piped",
+    stderr: "inherit",
+    stdin: "null",
+  }).spawn();
+  const reader = parent.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/SPINNING=\d+,\d+\n/.test(text)) {
+    const { value, done } = await deadline(reader.read(), 20_000, "spinning pids");
+    if (done) break;
+    text += value;
+  }
+  const pids = /SPINNING=(\d+),(\d+)/.exec(text)!.slice(1).map(Number);
+  parent.kill("SIGKILL");
+  await parent.status;
+  await reader.cancel();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const alive = pids.filter(pidAlive);
+  for (const pid of alive) Deno.kill(pid, "SIGKILL");
+  return alive.length;
+}
+
+Deno.test(`chaos: 100 000+ tasks, failures of every kind, queues and pipes (seed ${SEED})`, async () => {
   const rand = random(SEED);
   const before = new Set(liveChildren());
   const pick = (backend: mp.Backend): Kind => {
     const r = rand();
-    if (r < 0.25) return "throw";
-    if (r < 0.35) return "slow";
-    if (r < 0.45) return "exit";
-    if (r < 0.55) return backend === "subprocess" ? "killed" : "exit";
-    if (r < 0.65) return "abort";
-    if (r < 0.75) return "clone";
+    if (r < 0.2) return "throw";
+    if (r < 0.28) return "slow";
+    if (r < 0.34) return "spin";
+    if (r < 0.42) return "exit";
+    if (r < 0.5) return backend === "subprocess" ? "killed" : "exit";
+    if (r < 0.58) return "abort";
+    if (r < 0.64) return "clone";
+    if (r < 0.7) return "instance";
+    if (r < 0.76) return backend === "subprocess" ? "oversize" : "instance";
     return "ok";
   };
 
@@ -101,10 +176,13 @@ Deno.test(`chaos: 20 000+ tasks, failures of every kind, queues and pipes (seed 
         ok: () => false,
         throw: (e) => e instanceof RangeError && e.message === `task ${x} failed on purpose`,
         slow: (e) => e instanceof mp.TaskTimeoutError,
+        spin: (e) => e instanceof mp.TaskTimeoutError,
         exit: (e) => e instanceof mp.WorkerCrashedError,
         killed: (e) => e instanceof mp.WorkerCrashedError,
         abort: (e) => e.message === `abort ${x}`,
         clone: (e) => e.name === "DataCloneError",
+        instance: (e) => e.name === "DataCloneError" && /of class Point/.test(e.message),
+        oversize: (e) => e instanceof RangeError && /over this channel's frame cap/.test(e.message),
       };
       ok(want[kind](e), `task ${x} (${kind}) failed with ${e.name}: ${e.message}`);
     }
@@ -112,14 +190,16 @@ Deno.test(`chaos: 20 000+ tasks, failures of every kind, queues and pipes (seed 
 
   const pools = (["worker", "subprocess"] as const).map((backend) => ({
     backend,
-    pool: new mp.Pool({ processes: 2, backend }),
+    pool: new mp.Pool({ processes: 2, backend, maxFrameBytes: MiB }),
   }));
+  // Parents of spinning subprocess children die beside the pools.
+  const orphans = Promise.all([orphansAfterParentDeath(), orphansAfterParentDeath()]);
   try {
     let x = 0;
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 10; round++) {
       for (const { backend, pool } of pools) {
         // Bulk work that must all come back right.
-        const xs = Array.from({ length: 2_000 }, () => x++);
+        const xs = Array.from({ length: 5_000 }, () => x++);
         checks.push(
           pool.starmap(t.work, xs.map((v) => ["ok", v] as [string, number]), { chunksize: 50 })
             .then((vs) => deepEqual(vs, xs.map((v) => v * 2))),
@@ -133,6 +213,14 @@ Deno.test(`chaos: 20 000+ tasks, failures of every kind, queues and pipes (seed 
           seen.set(`${backend} ${kind}`, (seen.get(`${backend} ${kind}`) ?? 0) + 1);
           if (kind === "clone") {
             checks.push(expect(kind, id, pool.apply(t.work, ["ok", id, (() => id) as never])));
+          } else if (kind === "instance") {
+            checks.push(expect(kind, id, pool.apply(t.carry, [id, { at: new Point(id) }])));
+          } else if (kind === "oversize") {
+            checks.push(expect(kind, id, pool.apply(t.carry, [id, new Uint8Array(2 * MiB)])));
+          } else if (kind === "spin") {
+            // A worker thread cannot be interrupted: it spins past the timeout, then stops.
+            const ms = backend === "worker" ? 400 : Infinity;
+            checks.push(expect(kind, id, pool.apply(t.spin, [id, ms], { timeout: 300 })));
           } else if (kind === "abort") {
             const controller = new AbortController();
             setTimeout(() => controller.abort(new Error(`abort ${id}`)), 30 + rand() * 50);
@@ -150,10 +238,10 @@ Deno.test(`chaos: 20 000+ tasks, failures of every kind, queues and pipes (seed 
       }
       await deadline(Promise.all(checks.splice(0)), 60_000, `round ${round}`);
     }
-    ok(tasks >= 20_000, `${tasks} tasks`);
+    ok(tasks >= 100_000, `${tasks} tasks`);
     for (const backend of ["worker", "subprocess"]) {
-      const kinds = ["throw", "slow", "exit", "abort", "clone"];
-      if (backend === "subprocess") kinds.push("killed");
+      const kinds = ["throw", "slow", "spin", "exit", "abort", "clone", "instance"];
+      if (backend === "subprocess") kinds.push("killed", "oversize");
       for (const kind of kinds) {
         ok(seen.has(`${backend} ${kind}`), `no ${backend} ${kind} task ran`);
       }
@@ -182,5 +270,11 @@ Deno.test(`chaos: 20 000+ tasks, failures of every kind, queues and pipes (seed 
   pids.close();
   const left = liveChildren().filter((pid) => !before.has(pid) && pidAlive(pid));
   deepEqual(left, [], "no child process outlives the run");
-  console.log(`${got.length} items through Queue → relay → Pipe; ${left.length} children left`);
+  const orphaned = (await orphans).reduce((a, b) => a + b, 0);
+  equal(orphaned, 0, "spinning children and grandchildren die with their SIGKILLed parent");
+  const busy = await busyThreads();
+  equal(busy, 0, "no thread is left spinning");
+  console.log(
+    `${got.length} items through Queue → relay → Pipe; ${left.length} children left; ${orphaned} orphans; ${busy} busy threads`,
+  );
 });

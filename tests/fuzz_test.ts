@@ -277,14 +277,16 @@ Deno.test("a pool worker writing hostile bytes is killed with a protocol error; 
   }
 });
 
-Deno.test("a pool worker sending a frame over a small maxFrameBytes is killed before it is read", async () => {
+// A well-behaved child refuses its own over-cap frames (frame_cap_test.ts);
+// these children announce one anyway.
+Deno.test("a pool worker announcing a frame over a small maxFrameBytes is killed before it is read", async () => {
   const pool = new mp.Pool({ processes: 2, backend: "subprocess", maxFrameBytes: 1024 });
   try {
     const [, stderr] = await capturingStderr(() =>
       deadline(
         (async () => {
           const neighbour = pool.apply(H.slowEcho, ["fine", 300]);
-          await rejects(pool.apply(H.bigResult, [5000]), (e: Error) => {
+          await rejects(pool.apply(H.answerWith, [[...u32(5000), 0]]), (e: Error) => {
             ok(e instanceof mp.WorkerCrashedError);
             match(e.message, /Frame of \d+ bytes exceeds the 1024-byte limit/);
             match(e.message, /raise `maxFrameBytes`/);
@@ -331,12 +333,12 @@ Deno.test("a Process child writing hostile bytes is killed (-9) and reported; an
   queue.close();
 });
 
-Deno.test("a Process child putting an item over its maxFrameBytes is killed (-9)", async () => {
-  const queue = new mp.Queue<string>();
+Deno.test("a Process child announcing a frame over its maxFrameBytes is killed (-9)", async () => {
+  const queue = new mp.Queue<number>();
   const [, stderr] = await capturingStderr(async () => {
     const p = new mp.Process({
-      target: H.putBig,
-      args: [queue, 100_000],
+      target: H.putWith,
+      args: [queue, [...u32(100_000), 0]],
       backend: "subprocess",
       name: "big",
       maxFrameBytes: 1000,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { ADVICE, quickUncloneable } from "../clone.ts";
+import { FrameTooLargeError } from "../codec.ts";
 import { currentProcess, enterChild } from "../context.ts";
 import type {
   CallMessage,
@@ -238,9 +240,8 @@ export class ChildRuntime {
   }
 
   #answer(message: CallMessage, value: unknown): void {
-    if (!this.#send({ t: "value", id: message.id, value })) {
-      this.#fail(message.id, 0, notCloneable(value), []);
-    }
+    const refused = this.#send({ t: "value", id: message.id, value });
+    if (refused !== null) this.#fail(message.id, 0, why(refused, value), []);
   }
 
   #callFailed(message: CallMessage, error: unknown): void {
@@ -295,16 +296,26 @@ export class ChildRuntime {
       if (!this.#store(message, i, value, state)) return;
     }
     const results = message.stream ? [] : state.values ?? state.numbers!;
-    if (this.#send({ t: "done", id: message.id, results }, results)) return;
-    const bad = (results as unknown[]).findIndex((v) => !cloneable(v));
-    this.#fail(message.id, bad, notCloneable(results[bad]), (results as unknown[]).slice(0, bad));
+    const refused = this.#send({ t: "done", id: message.id, results }, results);
+    if (refused === null) return;
+    if (refused instanceof FrameTooLargeError) return this.#fail(message.id, 0, refused, []);
+    const values = results as unknown[];
+    const instance = quickUncloneable(values);
+    const bad = instance?.index ?? values.findIndex((v) => !cloneable(v));
+    this.#fail(
+      message.id,
+      bad,
+      instance ? refused : notCloneable(values[bad]),
+      values.slice(0, bad),
+    );
   }
 
   /** Keeps (or streams) one result; false when the task had to end. */
   #store(message: TaskMessage, i: number, value: unknown, state: TaskState): boolean {
     if (message.stream) {
-      if (this.#send({ t: "item", id: message.id, value })) return true;
-      this.#fail(message.id, i, notCloneable(value), []);
+      const refused = this.#send({ t: "item", id: message.id, value });
+      if (refused === null) return true;
+      this.#fail(message.id, i, why(refused, value), []);
       return false;
     }
     if (state.values !== null) state.values[i] = value;
@@ -325,19 +336,23 @@ export class ChildRuntime {
     this.#fail(message.id, i, error, before);
   }
 
-  /** Sends; false when the message could not be cloned. */
-  #send(message: ChildMessage, results?: unknown[] | Float64Array): boolean {
+  /** Sends; returns why it could not (not cloneable, over the frame cap), or `null`. */
+  #send(message: ChildMessage, results?: unknown[] | Float64Array): Error | null {
     // What the task's holders buffered (puts, manager writes) goes first, so
     // whoever awaits this result finds them done.
     handles?.flushHandles();
+    const refused = refusedResult(message);
+    if (refused !== null) return refused;
     try {
       this.#host.send(
         message,
         results instanceof Float64Array ? [results.buffer as ArrayBuffer] : undefined,
       );
-      return true;
+      return null;
     } catch (error) {
-      if ((error as Error)?.name === "DataCloneError") return false;
+      if ((error as Error)?.name === "DataCloneError" || error instanceof FrameTooLargeError) {
+        return error as Error;
+      }
       throw error;
     }
   }
@@ -356,11 +371,40 @@ function hint(error: ReferenceError): void {
   if (!error.message.endsWith(HINT)) error.message += HINT;
 }
 
-function notCloneable(value: unknown): DOMException {
-  let what: string = typeof value;
-  if (typeof value === "object" && value !== null) what = value.constructor?.name ?? "object";
+/*
+ * Structured cloning would send an object of a class as a plain one: a result
+ * holding one is refused, as arguments are, rather than silently stripped.
+ */
+function refusedResult(message: ChildMessage): DOMException | null {
+  const values = message.t === "value" || message.t === "item"
+    ? [message.value]
+    : message.t === "done" && Array.isArray(message.results)
+    ? message.results
+    : null;
+  const bad = values === null ? null : quickUncloneable(values);
+  if (bad === null) return null;
   return new DOMException(
-    `The task's result could not be cloned to send it back: a value of type ${what} is not structured-cloneable`,
+    `The task's result cannot be sent back: ${bad.reason}. ${ADVICE}`,
+    "DataCloneError",
+  );
+}
+
+/** The error a result fails with when it could not be sent. */
+function why(refused: Error, value: unknown): Error {
+  return refused instanceof FrameTooLargeError || refused.message.startsWith("The task's")
+    ? refused
+    : notCloneable(value);
+}
+
+function notCloneable(value: unknown): DOMException {
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  let what: string = typeof value;
+  if (typeof value === "object" && value !== null) what = value.constructor?.name || tag;
+  const generator = tag === "Generator" || tag === "AsyncGenerator"
+    ? ": a generator function returns a generator, which cannot travel; return an array (Array.from(...)) instead"
+    : "";
+  return new DOMException(
+    `The task's result could not be cloned to send it back: a value of type ${what} is not structured-cloneable${generator}`,
     "DataCloneError",
   );
 }

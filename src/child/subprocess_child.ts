@@ -18,6 +18,7 @@ import type { Socket } from "node:net";
 import {
   BytesJoiner,
   decodeFrame,
+  DEFAULT_MAX_FRAME_BYTES,
   FrameDecoder,
   FrameWriter,
   needsV8,
@@ -33,7 +34,8 @@ const HIGH_WATER = 8 * 1024 * 1024;
  * Turns this process into a child of the parent that writes to its stdin;
  * returns only by exiting.
  *
- * @param args `duplex` or `oneway`, then the permission names it must not hold.
+ * @param args `duplex` or `oneway`, the permission names it must not hold,
+ * and the frame cap both sides keep to (the parent's `maxFrameBytes`).
  * @param after Messages wait until it settles (see `bootstrap.ts`).
  */
 export async function runSubprocessChild(
@@ -41,6 +43,7 @@ export async function runSubprocessChild(
   after?: Promise<unknown>,
 ): Promise<void> {
   const duplex = args[0] === "duplex";
+  const maxFrameBytes = Number(args[2]) || DEFAULT_MAX_FRAME_BYTES;
 
   // Defence in depth: never run user code with a permission the parent did not
   // mean to give (a launcher that widened the flags, say).
@@ -74,13 +77,17 @@ export async function runSubprocessChild(
     return opening;
   }
 
-  const writer = new FrameWriter((bytes) => {
-    if (socket !== null) socket.write(bytes);
-    else {
-      backlog.push(bytes);
-      openSocket();
-    }
-  }, () => v8);
+  const writer = new FrameWriter(
+    (bytes) => {
+      if (socket !== null) socket.write(bytes);
+      else {
+        backlog.push(bytes);
+        openSocket();
+      }
+    },
+    () => v8,
+    maxFrameBytes,
+  );
 
   const realExit: (code?: number) => never = Deno.exit;
   let exiting = false;
@@ -134,7 +141,7 @@ export async function runSubprocessChild(
   });
 
   await after;
-  const decoder = new FrameDecoder();
+  const decoder = new FrameDecoder(maxFrameBytes);
   const joiner = new BytesJoiner();
   for (;;) {
     // A fresh buffer per read: the decoder keeps views of unfinished frames.

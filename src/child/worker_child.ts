@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ChildMessage, ParentMessage } from "../protocol.ts";
+import type { ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
 import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 /* The worker global, typed here so this module also loads in a program's
@@ -19,6 +19,23 @@ interface WorkerScope {
   close(): void;
 }
 
+/*
+ * /proc/thread-self names this thread's id (Linux; reading /proc takes
+ * Deno's full permissions, so a narrowed worker has none to give).
+ */
+function threadId(): number | null {
+  if (Deno.build.os !== "linux") return null;
+  try {
+    if (Deno.permissions.querySync({ name: "read", path: "/proc" }).state !== "granted") {
+      return null;
+    }
+    const tid = Number(Deno.readLinkSync("/proc/thread-self").split("/").at(-1));
+    return Number.isSafeInteger(tid) ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Turns this worker into a child: its handler is set before any message can
  * arrive.
@@ -27,6 +44,8 @@ interface WorkerScope {
  */
 export function runWorkerChild(after?: Promise<unknown>): void {
   const scope = globalThis as unknown as WorkerScope;
+  const tid = threadId();
+  if (tid !== null) scope.postMessage({ t: "thread", tid } satisfies ThreadMessage);
   const realExit = Deno.exit;
   let ended = false;
 

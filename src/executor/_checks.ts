@@ -19,6 +19,13 @@ export function checkTarget(target: unknown): void {
 
 /** @throws {TypeError} Unless `value` is an object (options). */
 export function checkObject(name: string, value: unknown): void {
+  if (Array.isArray(value)) {
+    throw new TypeError(
+      `Expected \`${name}\` to be an object, got ${
+        describe(value)
+      }: to map over several iterables, zip them into argument lists and use a Pool's starmap()`,
+    );
+  }
   if (typeof value !== "object" || value === null) {
     throw new TypeError(`Expected \`${name}\` to be an object, got ${describe(value)}`);
   }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { markShareable } from "../_shareable.ts";
 import type { HandleDescriptor, HandlePlace } from "../protocol.ts";
 import type { Channel } from "../transport/channel.ts";
 import { LinkTable } from "./links.ts";
@@ -30,6 +31,7 @@ let registered = 0;
 /** Marks `object` as a handle. */
 export function registerShareable(object: object, share: ShareHooks): void {
   hooks.set(object, share);
+  markShareable(object);
   registered++;
 }
 

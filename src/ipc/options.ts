@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "../_options.ts";
 import { describe } from "../target.ts";
 import type { Wait } from "./broker.ts";
 
@@ -58,6 +59,12 @@ export function waitFor(timeout: number | undefined, name = "timeout"): Wait {
  * @throws {TypeError} For a `signal` that is not an `AbortSignal`.
  */
 export function waitOf(options: WaitOptions | undefined): Wait {
+  if (options !== undefined) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`Expected wait options to be an object, got ${describe(options)}`);
+    }
+    checkKnownKeys("a wait", options, ["block", "timeout", "signal"]);
+  }
   if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError(
       `Expected \`signal\` to be an AbortSignal, got ${describe(options.signal)}`,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ADVICE, quickUncloneable } from "../clone.ts";
 import { describe } from "../target.ts";
 
 /** A `sendBytes()` payload: its own copy of the bytes, moved rather than cloned where possible. */
@@ -32,13 +33,17 @@ export function snapshot(value: unknown, what: string): unknown {
   const budget = { nodes: MAX_NODES };
   const copied = value === null ? null : copyPlain(value, budget, 0);
   if (copied !== FALLBACK) return copied;
+  const bad = quickUncloneable([value]);
+  if (bad !== null) {
+    throw new DOMException(`${what} cannot be sent: ${bad.reason}. ${ADVICE}`, "DataCloneError");
+  }
   try {
     return structuredClone(value);
   } catch (error) {
     throw new DOMException(
       `${what} cannot be sent: ${describe(value)} is not structured-cloneable (${
         (error as Error).message
-      }). Nothing was sent; pass plain data (objects, arrays, numbers, strings, Map, Date, typed arrays, ...)`,
+      }). Nothing was sent. ${ADVICE}`,
       "DataCloneError",
     );
   }

@@ -176,17 +176,20 @@ export class Job {
   }
 
   /**
-   * The running item of `chunk` overran `timeout` and its worker is being
-   * stopped: that item fails with `TaskTimeoutError` and the chunk's later
-   * items are queued again, first in line, for another worker.
+   * The running item of `chunk` overran `timeout` and its worker was told to
+   * stop (`stopped`: and did): that item fails with `TaskTimeoutError` and
+   * the chunk's later items are queued again, first in line, for another
+   * worker.
    */
-  chunkTimedOut(chunk: Chunk, timeout: number): void {
+  chunkTimedOut(chunk: Chunk, timeout: number, stopped: boolean): void {
     const rest = chunk.items.slice(chunk.done + 1);
     const index = chunk.start + chunk.done;
     this.#recordError(
       index,
       new TaskTimeoutError(
-        `Task ${index} ran longer than its ${timeout} ms timeout; its worker was stopped and replaced`,
+        stopped
+          ? `Task ${index} ran longer than its ${timeout} ms timeout; its worker was stopped and replaced`
+          : `Task ${index} ran longer than its ${timeout} ms timeout; its worker was replaced, but its thread is running synchronous code, which Deno cannot interrupt: it keeps a CPU busy until that code yields or the program ends. Use backend: "subprocess" for tasks that may never yield`,
       ),
     );
     this.#inFlight -= rest.length;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "../_options.ts";
 import type { Permissions } from "../permissions.ts";
 import type { Backend } from "../spawn.ts";
 import { describe, type Target } from "../target.ts";
@@ -202,16 +203,30 @@ export interface ResultCallbacks<T> {
   errorCallback?: (error: unknown) => void;
 }
 
-/** @throws {RangeError} Unless `value` is a positive integer. */
+/**
+ * @throws {TypeError} Unless `value` is a number.
+ * @throws {RangeError} Unless it is a positive integer.
+ */
 export function checkPositiveInteger(name: string, value: unknown): void {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+  if (typeof value !== "number") {
+    throw new TypeError(`Expected \`${name}\` to be a positive integer, got ${describe(value)}`);
+  }
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(`Expected \`${name}\` to be a positive integer, got ${describe(value)}`);
   }
 }
 
-/** @throws {RangeError} Unless `value` is a positive finite number of milliseconds. */
+/**
+ * @throws {TypeError} Unless `value` is a number.
+ * @throws {RangeError} Unless it is a positive finite number of milliseconds.
+ */
 export function checkTimeout(value: unknown): void {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Expected \`timeout\` to be a positive number of milliseconds, got ${describe(value)}`,
+    );
+  }
+  if (!(value > 0) || !Number.isFinite(value)) {
     throw new RangeError(
       `Expected \`timeout\` to be a positive number of milliseconds, got ${describe(value)}`,
     );
@@ -232,11 +247,34 @@ export function checkFunction(name: string, value: unknown): void {
   }
 }
 
+/** The option names of `new Pool()`. */
+export const POOL_OPTIONS = [
+  "processes",
+  "backend",
+  "initializer",
+  "initargs",
+  "maxtasksperchild",
+  "timeout",
+  "permissions",
+  "maxFrameBytes",
+  "maxHeapMb",
+] as const satisfies readonly (keyof PoolOptions)[];
+
+const CALL_OPTIONS = [
+  "timeout",
+  "signal",
+  "chunksize",
+  "onProgress",
+  "callback",
+  "errorCallback",
+] as const satisfies readonly (keyof (MapOptions & ResultCallbacks<never>))[];
+
 /** Validates the options every call takes. */
 export function checkCallOptions(options: MapOptions & ResultCallbacks<never>): void {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Expected call options to be an object, got ${describe(options)}`);
   }
+  checkKnownKeys("a Pool call", options, CALL_OPTIONS);
   if (options.timeout !== undefined) checkTimeout(options.timeout);
   if (options.signal !== undefined) checkSignal(options.signal);
   if (options.chunksize !== undefined) checkPositiveInteger("chunksize", options.chunksize);

@@ -8,6 +8,7 @@
  */
 
 import { findUncloneable } from "../clone.ts";
+import { FrameTooLargeError } from "../codec.ts";
 import { CancelledError, StateError, WorkerCrashedError } from "../errors.ts";
 import type { ExitStatus } from "../transport/channel.ts";
 import type { Chunk, Job, JobHost } from "./job.ts";
@@ -221,9 +222,11 @@ export class Scheduler implements JobHost, SlotEvents {
     if (chunk === null) return;
     slot.chunk = null;
     this.#stats.timedOut++;
-    slot.kill();
-    chunk.job.chunkTimedOut(chunk, chunk.job.spec.timeout!);
-    this.kick();
+    // The error says whether the worker really stopped, so it waits for that.
+    slot.kill(true).then((stopped) => {
+      chunk.job.chunkTimedOut(chunk, chunk.job.spec.timeout!, stopped);
+      this.kick();
+    });
   }
 
   initFailed(slot: Slot, error: unknown): void {
@@ -297,15 +300,18 @@ export class Scheduler implements JobHost, SlotEvents {
     try {
       slot.run(chunk);
     } catch (error) {
-      // A handle that cannot be sent (a Connection already moved elsewhere).
-      if (error instanceof StateError) return chunk.job.abort(error);
+      // A handle that cannot be sent (a Connection already moved elsewhere),
+      // or a chunk over a subprocess channel's frame cap: nothing was sent.
+      if (error instanceof StateError || error instanceof FrameTooLargeError) {
+        return chunk.job.abort(error);
+      }
       if ((error as Error)?.name !== "DataCloneError") throw error;
       const bad = findUncloneable(chunk.items);
       chunk.job.abort(
         new DOMException(
           `Item ${
             chunk.start + Math.max(bad.index, 0)
-          } of the call cannot be sent to a worker: ${bad.reason}. Nothing of it was sent; pass structured-cloneable data`,
+          } of the call cannot be sent to a pool worker: ${bad.reason}. Nothing of it was sent; pass structured-cloneable data`,
           "DataCloneError",
         ),
       );

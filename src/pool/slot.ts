@@ -68,11 +68,20 @@ export interface Slot {
   run(chunk: Chunk): void;
   /** Exits once idle (the scheduler stops idle slots only). */
   stop(): void;
-  /** Ends now. */
-  kill(): void;
+  /**
+   * Ends now. Resolves `false` when its child still runs after the grace (a
+   * worker thread in synchronous code, see `Channel.kill`): the slot has then
+   * reported its exit already, so the pool goes on without it.
+   *
+   * @param told Whether the caller tells the user so itself (a timeout's
+   * error does); otherwise a warning goes to stderr.
+   */
+  kill(told?: boolean): Promise<boolean>;
   /** Whether it keeps the program alive. */
   ref(on: boolean): void;
 }
+
+const STOPPED = Promise.resolve(true);
 
 /** Makes a slot for `config`. */
 export function createSlot(config: SlotConfig, events: SlotEvents): Slot {
@@ -119,11 +128,14 @@ class ChildSlot implements Slot {
     };
     if (found.length > 0) message.hs = shareHandles(found, this.#channel, name);
     this.#channel.send(message);
-    this.#channel.exited.then((status) => {
-      clearTimeout(this.#timer);
-      this.state = "dead";
-      events.exit(this, status);
-    });
+    this.#channel.exited.then((status) => this.#dead(status));
+  }
+
+  #dead(status: ExitStatus): void {
+    clearTimeout(this.#timer);
+    if (this.state === "dead") return;
+    this.state = "dead";
+    this.#events.exit(this, status);
   }
 
   run(chunk: Chunk): void {
@@ -164,11 +176,21 @@ class ChildSlot implements Slot {
     this.#channel.send({ t: "stop" });
   }
 
-  kill(): void {
-    if (this.state === "dead") return;
+  kill(told = false): Promise<boolean> {
+    if (this.state === "dead") return STOPPED;
     this.state = "stopping";
     clearTimeout(this.#timer);
-    this.#channel.kill("SIGKILL");
+    return this.#channel.kill("SIGKILL").then((stopped) => {
+      if (!stopped) {
+        if (!told) {
+          console.error(
+            `${this.name}: its worker thread is running synchronous code, which Deno cannot interrupt, so it was left running (it no longer keeps the program alive) and the pool goes on without it; use backend: "subprocess" for tasks that may never yield`,
+          );
+        }
+        this.#dead({ code: null, signal: "SIGKILL" });
+      }
+      return stopped;
+    });
   }
 
   ref(on: boolean): void {
@@ -307,9 +329,9 @@ class InlineSlot implements Slot {
     this.#end({ code: 0, signal: null });
   }
 
-  kill(): void {
-    if (this.state === "dead") return;
-    this.#end({ code: null, signal: "SIGKILL" });
+  kill(): Promise<boolean> {
+    if (this.state !== "dead") this.#end({ code: null, signal: "SIGKILL" });
+    return STOPPED;
   }
 
   ref(): void {}

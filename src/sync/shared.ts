@@ -4,6 +4,7 @@
  * @module
  */
 
+import { checkKnownKeys } from "../_options.ts";
 import { StateError } from "../errors.ts";
 import { describe } from "../target.ts";
 import { type Core, SELF_ID, SyncOwner } from "./_owner.ts";
@@ -93,6 +94,12 @@ function make(
   options: SharedOptions | undefined,
 ): Access {
   const cls = classOf(code);
+  if (options !== undefined) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+    }
+    checkKnownKeys(what, options, ["lock"]);
+  }
   const lockOption = options?.lock ?? true;
   let lock: Lock | RLock | null;
   if (lockOption === true) lock = new RLock();

@@ -35,8 +35,16 @@ export interface Channel {
   send(message: ParentMessage, transfer?: Transferable[]): void;
   /** Receives every message from the child, in order. */
   onMessage: (message: ChildMessage) => void;
-  /** Stops the child; `exited` then settles with the signal. */
-  kill(signal: StopSignal): void;
+  /**
+   * Stops the child; `exited` then settles with the signal once it has
+   * really stopped.
+   *
+   * @returns `true` once the child has stopped (or cannot be watched), `false`
+   * when it still runs after a short grace: a worker thread in synchronous
+   * code, which Deno cannot interrupt. Such a child no longer keeps the
+   * program alive; `exited` settles when the code yields and it ends.
+   */
+  kill(signal: StopSignal): Promise<boolean>;
   /** Lets the parent program end while this child runs (daemons, idle pool workers). */
   unref(): void;
   /** Undoes `unref()`: the child keeps the parent program running again. */

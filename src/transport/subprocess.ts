@@ -36,6 +36,9 @@ function unrewritten(command: string): string {
   return command.replace(/([\\/])([^\\/]+)$/, "$1.$1$2");
 }
 
+// The OS delivers a signal to a process whatever it is doing.
+const STOPPED = Promise.resolve(true);
+
 /** How long to wait for the last bytes of a child that has exited. */
 const DRAIN_AFTER_EXIT_MS = 200;
 
@@ -52,7 +55,10 @@ export interface SubprocessChannelOptions {
   denied: readonly string[];
   /** Whether the child sends messages back (needs the fd 3 socket). */
   duplex: boolean;
-  /** Largest frame payload the child may send; a larger one kills it. */
+  /**
+   * Largest frame payload either side may send: a larger one from the child
+   * kills it; one to the child is refused before it is written.
+   */
   maxFrameBytes: number;
 }
 
@@ -121,7 +127,11 @@ export class SubprocessChannel implements Channel {
    */
   constructor(options: SubprocessChannelOptions) {
     const [command, ...args] = options.command;
-    args.push(options.duplex ? "duplex" : "oneway", options.denied.join(","));
+    args.push(
+      options.duplex ? "duplex" : "oneway",
+      options.denied.join(","),
+      String(options.maxFrameBytes),
+    );
     this.#child = spawn(unrewritten(command), args, {
       stdio: options.duplex
         ? ["pipe", "inherit", "inherit", "pipe"]
@@ -130,7 +140,7 @@ export class SubprocessChannel implements Channel {
     this.pid = this.#child.pid ?? -1;
     const stdin = this.#child.stdin!;
     stdin.on("error", () => {});
-    this.#writer = new FrameWriter((bytes) => stdin.write(bytes), () => v8);
+    this.#writer = new FrameWriter((bytes) => stdin.write(bytes), () => v8, options.maxFrameBytes);
     const socket = options.duplex ? this.#child.stdio[3] as Socket : null;
     this.#socket = socket;
     let socketClosed = socket === null;
@@ -201,10 +211,11 @@ export class SubprocessChannel implements Channel {
     this.#writer.send(message);
   }
 
-  kill(signal: StopSignal): void {
+  kill(signal: StopSignal): Promise<boolean> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
       this.#child.kill(signal);
     }
+    return STOPPED;
   }
 
   unref(): void {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ChildMessage, ParentMessage } from "../protocol.ts";
+import type { ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 // Static, so the entry is in the module graph wherever this library is installed.
 import "../child/worker_entry.ts";
@@ -41,6 +41,47 @@ const REF_METHOD: symbol | undefined = Object.getOwnPropertySymbols(Worker.proto
 /** True when this Deno lets a worker be unref'd (needed for daemon workers). */
 export const canUnrefWorker: boolean = REF_METHOD !== undefined;
 
+const STOPPED = Promise.resolve(true);
+
+/** Whether thread `tid` of this process still exists (Linux). */
+function threadExists(tid: number): boolean {
+  try {
+    Deno.statSync(`/proc/self/task/${tid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How long a told-to-stop worker thread may take before it counts as stuck. */
+const GRACE_MS = 60;
+/** How often a stuck thread is looked at again, without keeping the program alive. */
+const STUCK_POLL_MS = 200;
+
+/**
+ * Calls `gone` once thread `tid` has exited. Resolves `true` if it did
+ * within the grace, `false` if it still runs then; the watch goes on.
+ */
+function watchThread(tid: number, gone: () => void): Promise<boolean> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    let delay = 1;
+    const look = () => {
+      if (!threadExists(tid)) {
+        gone();
+        return resolve(true);
+      }
+      if (performance.now() - start < GRACE_MS) {
+        setTimeout(look, delay = Math.min(delay * 2, 16));
+        return;
+      }
+      resolve(false);
+      Deno.unrefTimer(setTimeout(look, STUCK_POLL_MS));
+    };
+    look();
+  });
+}
+
 /** A child running as a module Web Worker. */
 export class WorkerChannel implements Channel {
   readonly pid: number = Deno.pid;
@@ -51,6 +92,7 @@ export class WorkerChannel implements Channel {
   #settle!: (status: ExitStatus) => void;
   #done = false;
   #refed = true;
+  #tid: number | null = null;
 
   /** Starts the worker. */
   constructor(options: WorkerChannelOptions) {
@@ -61,8 +103,12 @@ export class WorkerChannel implements Channel {
     };
     if (options.permissions !== undefined) init.deno = { permissions: options.permissions };
     this.#worker = new Worker(options.start?.module ?? ENTRY, init);
-    this.#worker.onmessage = (event: MessageEvent<ChildMessage>) => {
+    this.#worker.onmessage = (event: MessageEvent<ChildMessage | ThreadMessage>) => {
       const message = event.data;
+      if (message.t === "thread") {
+        this.#tid = message.tid;
+        return;
+      }
       this.onMessage(message);
       if (message.t === "exit") this.#finish({ code: message.code, signal: null });
     };
@@ -84,8 +130,20 @@ export class WorkerChannel implements Channel {
     else this.#worker.postMessage(message, transfer);
   }
 
-  kill(signal: StopSignal): void {
-    this.#finish({ code: null, signal });
+  kill(signal: StopSignal): Promise<boolean> {
+    if (this.#done) return STOPPED;
+    const tid = this.#tid;
+    if (tid === null || !threadExists(tid)) {
+      this.#finish({ code: null, signal });
+      return STOPPED;
+    }
+    // Deno stops a worker only when its event loop next turns, which a
+    // thread in synchronous code never reaches: watch the thread itself, and
+    // report the child ended only once it is gone.
+    this.#done = true;
+    this.#worker.terminate();
+    this.#setRef(false, true);
+    return watchThread(tid, () => this.#settle({ code: null, signal }));
   }
 
   unref(): void {
@@ -97,8 +155,8 @@ export class WorkerChannel implements Channel {
   }
 
   // The private method counts: each call must be balanced by its opposite.
-  #setRef(ref: boolean): void {
-    if (REF_METHOD === undefined || this.#refed === ref || this.#done) return;
+  #setRef(ref: boolean, stopping = false): void {
+    if (REF_METHOD === undefined || this.#refed === ref || (this.#done && !stopping)) return;
     this.#refed = ref;
     (this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[REF_METHOD](ref);
   }
