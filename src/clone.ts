@@ -128,8 +128,28 @@ export function quickUncloneable(
 
 function findBad(value: unknown, seen: Set<object>, depth: number): string | null {
   if (typeof value === "function" || typeof value === "symbol") return describe(value);
-  if (typeof value !== "object" || value === null || seen.has(value) || depth > 64) return null;
-  seen.add(value);
+  if (typeof value !== "object" || value === null || depth > 64) return null;
+  // Top-level values are each looked at once anyway: only what they hold is
+  // remembered, so a call of a million small objects fills no set.
+  if (depth > 0) {
+    if (seen.has(value)) return null;
+    seen.add(value);
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    for (const key in value) {
+      const bad = findBad((value as Record<string, unknown>)[key], seen, depth + 1);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findBad(value[i], seen, depth + 1);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
   for (const Class of NEVER_CLONEABLE) if (value instanceof Class) return `a ${Class.name}`;
   if (value instanceof Map) {
     for (const [k, v] of value) {
@@ -146,18 +166,5 @@ function findBad(value: unknown, seen: Set<object>, depth: number): string | nul
     return null;
   }
   if (ArrayBuffer.isView(value)) return null;
-  const instance = classInstance(value);
-  if (instance !== null) return instance;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = findBad(value[i], seen, depth + 1);
-      if (bad !== null) return bad;
-    }
-    return null;
-  }
-  for (const key of Object.keys(value)) {
-    const bad = findBad((value as Record<string, unknown>)[key], seen, depth + 1);
-    if (bad !== null) return bad;
-  }
-  return null;
+  return classInstance(value);
 }
