@@ -80,3 +80,53 @@ export async function finish(...ps: mp.Process[]): Promise<void> {
     equal(p.exitcode, 0, `${p.name} exit code`);
   }
 }
+
+/**
+ * Runs `program.ts <args>` until it prints `CHILD_PID=<pid>` or
+ * `SPINNING=<pid>,<pid>`, SIGKILLs it, and returns the pids it printed.
+ */
+export async function pidsOfKilledParent(args: string[]): Promise<number[]> {
+  const parent = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-lock", fileURLToPath(PROGRAM), ...args],
+    stdout: "piped",
+    stderr: "inherit",
+    stdin: "null",
+  }).spawn();
+  const reader = parent.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const announced = /(?:CHILD_PID|SPINNING)=(\d+(?:,\d+)*)\n/;
+  let text = "";
+  while (!announced.test(text)) {
+    const { value, done } = await deadline(reader.read(), 20_000, "child pids");
+    if (done) throw new Error(`program.ts ${args.join(" ")} ended without printing its pids`);
+    text += value;
+  }
+  const pids = announced.exec(text)![1].split(",").map(Number);
+  const dead = pids.filter((pid) => !pidAlive(pid));
+  if (dead.length > 0) throw new Error(`not running before the parent's SIGKILL: ${dead}`);
+  parent.kill("SIGKILL");
+  await parent.status;
+  await reader.cancel();
+  return pids;
+}
+
+/** How many threads of this process use over a fifth of a CPU in the next 500 ms. */
+export async function busyThreads(): Promise<number> {
+  const ticks = () => {
+    const out = new Map<string, number>();
+    for (const entry of Deno.readDirSync("/proc/self/task")) {
+      try {
+        const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(entry.name, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+    return out;
+  };
+  const before = ticks();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  let busy = 0;
+  for (const [tid, t] of ticks()) if (t - (before.get(tid) ?? t) > 10) busy++;
+  return busy;
+}

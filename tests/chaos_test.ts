@@ -11,8 +11,7 @@
 //   CHAOS_SEED=7 deno test -A --unstable-worker-options tests/chaos_test.ts
 import * as mp from "../mod.ts";
 import { deepEqual, equal, ok } from "./_assert.ts";
-import { deadline, pidAlive } from "./_helpers.ts";
-import { fileURLToPath } from "node:url";
+import { busyThreads, deadline, pidAlive, pidsOfKilledParent } from "./_helpers.ts";
 import { carry, produce, relay, spin, work } from "./fixtures/chaos_tasks.ts";
 
 const SEED = Number(Deno.env.get("CHAOS_SEED") ?? 20261121);
@@ -68,51 +67,12 @@ function liveChildren(): number[] {
   return mine;
 }
 
-/** Threads of this process that used over a fifth of a CPU in the next 500 ms. */
-async function busyThreads(): Promise<number> {
-  const ticks = () => {
-    const out = new Map<string, number>();
-    for (const entry of Deno.readDirSync("/proc/self/task")) {
-      try {
-        const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        out.set(entry.name, Number(fields[11]) + Number(fields[12]));
-      } catch {
-        // The thread ended while we looked.
-      }
-    }
-    return out;
-  };
-  const before = ticks();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  let busy = 0;
-  for (const [tid, t] of ticks()) if (t - (before.get(tid) ?? t) > 10) busy++;
-  return busy;
-}
-
 /**
  * Starts a program whose subprocess child and grandchild spin, SIGKILLs the
  * program, and returns how many of the two are still alive a second later.
  */
 async function orphansAfterParentDeath(): Promise<number> {
-  const program = fileURLToPath(new URL("./fixtures/program.ts", import.meta.url));
-  const parent = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-lock", program, "orphan-spin"],
-    stdout: "piped",
-    stderr: "inherit",
-    stdin: "null",
-  }).spawn();
-  const reader = parent.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/SPINNING=\d+,\d+\n/.test(text)) {
-    const { value, done } = await deadline(reader.read(), 20_000, "spinning pids");
-    if (done) break;
-    text += value;
-  }
-  const pids = /SPINNING=(\d+),(\d+)/.exec(text)!.slice(1).map(Number);
-  parent.kill("SIGKILL");
-  await parent.status;
-  await reader.cancel();
+  const pids = await pidsOfKilledParent(["orphan-spin"]);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const alive = pids.filter(pidAlive);
   for (const pid of alive) Deno.kill(pid, "SIGKILL");

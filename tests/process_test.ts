@@ -1,7 +1,13 @@
-import { fileURLToPath } from "node:url";
 import * as mp from "../mod.ts";
 import { assert, equal, match, ok, throws } from "./_assert.ts";
-import { BACKENDS, deadline, pidAlive, PROGRAM, runProgram } from "./_helpers.ts";
+import {
+  BACKENDS,
+  deadline,
+  pidAlive,
+  pidsOfKilledParent,
+  PROGRAM,
+  runProgram,
+} from "./_helpers.ts";
 import { Ghost, T } from "./fixtures/tasks.ts";
 
 async function run<A extends unknown[]>(options: mp.ProcessOptions<A>): Promise<mp.Process<A>> {
@@ -258,48 +264,14 @@ for (const backend of BACKENDS) {
   // subprocess child can be orphaned.
   if (backend === "subprocess") {
     test("a subprocess child dies when its parent is SIGKILLed", async () => {
-      const parent = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-lock", fileURLToPath(PROGRAM), "orphan", backend],
-        stdout: "piped",
-        stderr: "inherit",
-        stdin: "null",
-      }).spawn();
-      const reader = parent.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let text = "";
-      while (!/CHILD_PID=\d+\n/.test(text)) {
-        const { value, done } = await deadline(reader.read(), 15_000, "child pid");
-        if (done) break;
-        text += value;
-      }
-      const pid = Number(/CHILD_PID=(\d+)/.exec(text)![1]);
-      ok(pidAlive(pid));
-      parent.kill("SIGKILL");
-      await parent.status;
-      await reader.cancel();
+      const [pid] = await pidsOfKilledParent(["orphan", backend]);
       await new Promise((r) => setTimeout(r, 2000));
       ok(!pidAlive(pid), `child ${pid} outlived its SIGKILLed parent`);
     });
 
     test("a subprocess child and its grandchild in synchronous loops die within a second of the parent's SIGKILL", async () => {
-      const parent = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-lock", fileURLToPath(PROGRAM), "orphan-spin"],
-        stdout: "piped",
-        stderr: "inherit",
-        stdin: "null",
-      }).spawn();
-      const reader = parent.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let text = "";
-      while (!/SPINNING=\d+,\d+\n/.test(text)) {
-        const { value, done } = await deadline(reader.read(), 15_000, "spinning pids");
-        if (done) break;
-        text += value;
-      }
-      const pids = /SPINNING=(\d+),(\d+)/.exec(text)!.slice(1).map(Number);
+      const pids = await pidsOfKilledParent(["orphan-spin"]);
       try {
-        ok(pids.every(pidAlive));
-        parent.kill("SIGKILL");
-        await parent.status;
-        await reader.cancel();
         const t0 = performance.now();
         while (pids.some(pidAlive) && performance.now() - t0 < 1000) {
           await new Promise((r) => setTimeout(r, 10));
