@@ -141,23 +141,27 @@ export interface SyncDescriptor {
  */
 export type HolderRequest =
   /** Unbounded puts, coalesced; `b` lists the indexes of `sendBytes` payloads. */
-  | { op: "f"; items: unknown[]; b?: number[]; a?: number }
+  | { op: "f"; items: unknown[]; b?: number[]; a?: number; d?: number }
   /** One put into a bounded queue: admitted now, within `wait` ms (-1: no limit), or refused. */
   | { op: "p"; id: number; item: unknown; bytes?: boolean; wait: number }
   /** Up to `n` items, waiting at most `wait` ms (-1: no limit) for the first. */
-  | { op: "w"; id: number; n: number; wait: number; a?: number }
+  | { op: "w"; id: number; n: number; wait: number; a?: number; d?: number }
   /** Abandon request `id` (its signal fired); the owner still answers it. */
   | { op: "x"; id: number }
-  /** Consumed-count acknowledgement alone. */
-  | { op: "a"; a: number }
-  /** `taskDone()` `n` times. */
+  /**
+   * Consumed-count acknowledgement alone. On this and on `f`, `w` and `c`,
+   * `d` counts `taskDone()` calls for items this holder took itself (so
+   * surely unfinished): they need no answer.
+   */
+  | { op: "a"; a?: number; d?: number }
+  /** `taskDone()` `n` times, answered: more than this holder took itself. */
   | { op: "td"; id: number; n: number }
   /** Answer once every item put so far is done, or after `wait` ms. */
   | { op: "j"; id: number; wait: number }
   /** The number of items not yet taken. */
   | { op: "s"; id: number }
   /** The holder closes: what it received and did not acknowledge goes back. */
-  | { op: "c"; a?: number };
+  | { op: "c"; a?: number; d?: number };
 
 /**
  * A subprocess holder's request to the owner of a lock, semaphore, event,

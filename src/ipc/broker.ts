@@ -233,6 +233,7 @@ export class Broker {
         this.#ack(link, m.a);
         for (const item of fromWire(m.items, m.b)) this.#store.push(item);
         if (this.options.joinable) this.#unfinished += m.items.length;
+        this.#markedDone(link, m.d);
         this.#pump();
         return;
       case "p": {
@@ -252,6 +253,7 @@ export class Broker {
       }
       case "w":
         this.#ack(link, m.a);
+        this.#markedDone(link, m.d);
         if (this.#getters.length === 0 && this.#store.length > 0) {
           return this.#deliver(link, m.id, m.n);
         }
@@ -269,7 +271,8 @@ export class Broker {
       case "x":
         return this.#abandon(link, m.id);
       case "a":
-        return this.#ack(link, m.a);
+        this.#ack(link, m.a);
+        return this.#markedDone(link, m.d);
       case "td":
         try {
           this.taskDone(m.n);
@@ -290,6 +293,7 @@ export class Broker {
         return link.send({ op: "ok", id: m.id, value: this.size });
       case "c":
         this.#ack(link, m.a);
+        this.#markedDone(link, m.d);
         return this.detach(link);
     }
   }
@@ -310,6 +314,23 @@ export class Broker {
         ? { op: "i", id, items: wire.items }
         : { op: "i", id, items: wire.items, b: wire.b },
     );
+  }
+
+  /*
+   * `taskDone()` calls a holder made for items it took itself, sent without
+   * waiting for an answer. They can only be too many if another holder
+   * marked this holder's items done as well: that one was answered already,
+   * so this is said on stderr and counted as far as it goes.
+   */
+  #markedDone(link: Link, n: number | undefined): void {
+    if (!n) return;
+    if (n > this.#unfinished) {
+      console.error(
+        `JoinableQueue: ${link.holder} marked ${n} items it took done, but only ${this.#unfinished} are unfinished: another holder called taskDone() for items it did not take`,
+      );
+      n = this.#unfinished;
+    }
+    if (n > 0) this.taskDone(n);
   }
 
   #ack(link: Link, n: number | undefined): void {

@@ -63,6 +63,11 @@ export class RemoteEnd implements End {
   #maxsize: number;
   #buffer = new Deque<unknown>();
   #consumed = 0;
+  /** Items this holder took, and how many of them it marked done. */
+  #taken = 0;
+  #marked = 0;
+  /** Marked done and not yet told. */
+  #doneOut = 0;
   #window = 1;
   #lastBatch = 0;
   #batchAt = 0;
@@ -138,9 +143,20 @@ export class RemoteEnd implements End {
     return reply.op === "ok" ? reply.value ?? 0 : 0;
   }
 
-  async taskDone(n: number): Promise<void> {
-    const reply = await this.#request({ op: "td", id: 0, n });
-    if (reply.op === "no") throw this.#failure(reply, 0);
+  taskDone(n: number): Promise<void> | void {
+    // Items this holder took and has not marked are surely unfinished at the
+    // owner: marking them needs no answer, and the count rides on the next
+    // message. Only more than that asks the owner (which may refuse).
+    if (this.#taken - this.#marked >= n) {
+      this.#marked += n;
+      this.#doneOut += n;
+      unacked.add(this);
+      this.#schedule();
+      return;
+    }
+    return this.#request({ op: "td", id: 0, n }).then((reply) => {
+      if (reply.op === "no") throw this.#failure(reply, 0);
+    });
   }
 
   async join(wait: Wait, signal?: AbortSignal): Promise<void> {
@@ -179,12 +195,21 @@ export class RemoteEnd implements End {
     pending(reply);
   }
 
-  /** Sends the consumed count alone, if any. */
+  /** Sends the consumed and done counts alone, if any. */
   flushAck(): void {
     unacked.delete(this);
-    if (this.#consumed === 0) return;
-    this.#upstream.send(this.k, { op: "a", a: this.#consumed });
+    if (this.#consumed === 0 && this.#doneOut === 0) return;
+    const m: HolderRequest = { op: "a" };
+    this.#counts(m);
+    this.#upstream.send(this.k, m);
+  }
+
+  /** Moves the untold consumed and done counts onto `m`. */
+  #counts(m: { a?: number; d?: number }): void {
+    if (this.#consumed > 0) m.a = this.#consumed;
+    if (this.#doneOut > 0) m.d = this.#doneOut;
     this.#consumed = 0;
+    this.#doneOut = 0;
   }
 
   #take(accept: ((item: unknown) => Error | null) | undefined): Promise<unknown> {
@@ -192,6 +217,7 @@ export class RemoteEnd implements End {
     if (error) return Promise.reject(error);
     const item = this.#buffer.shift();
     this.#consumed++;
+    this.#taken++;
     unacked.add(this);
     this.#schedule();
     return Promise.resolve(item);
@@ -231,11 +257,9 @@ export class RemoteEnd implements End {
   #ackFirst(m: HolderRequest): void {
     unacked.delete(this);
     for (const end of unacked) end.flushAck();
-    if (this.#consumed === 0) return;
-    if (m.op === "f" || m.op === "w" || m.op === "c") {
-      m.a = this.#consumed;
-      this.#consumed = 0;
-    } else this.flushAck();
+    if (this.#consumed === 0 && this.#doneOut === 0) return;
+    if (m.op === "f" || m.op === "w" || m.op === "c") this.#counts(m);
+    else this.flushAck();
   }
 
   #send(m: HolderRequest, transfer?: Transferable[]): Promise<void> | void {
@@ -284,7 +308,7 @@ export class RemoteEnd implements End {
     if (this.#timer !== undefined) return;
     this.#timer = setImmediate(() => {
       this.#timer = undefined;
-      if (this.#outbox.length > 0 || this.#consumed > 0) this.flush();
+      if (this.#outbox.length > 0 || this.#consumed > 0 || this.#doneOut > 0) this.flush();
       else this.#busy = false;
     });
   }
