@@ -102,7 +102,9 @@ Deno.test("fuzz: random bytes yield frames or ProtocolError, never more than the
 });
 
 const payload = fc.oneof(
-  fc.jsonValue().map((v) => encodeFrame(v, null)),
+  // JSON-like values still take node:v8 where JSON would not rebuild them
+  // exactly (-0), so the serializer is passed here too.
+  fc.jsonValue().map((v) => encodeFrame(v, v8)),
   fc.anything().map((v) => {
     try {
       return encodeFrame(v, v8);
