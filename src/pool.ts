@@ -6,12 +6,13 @@
  */
 
 import { checkKnownKeys } from "./_options.ts";
-import { assertCloneable, quickUncloneable } from "./clone.ts";
+import { assertCloneable } from "./clone.ts";
 import { extractHandles, type Found } from "./handles/share.ts";
 import { Connection } from "./connection.ts";
 import { cpuCount } from "./context.ts";
 import { StateError } from "./errors.ts";
 import { AsyncResult } from "./pool/async_result.ts";
+import { checkInput, checkSendable, iterate, specOf } from "./pool/_calls.ts";
 import { type Delivery, Job } from "./pool/job.ts";
 import {
   type CallOptions,
@@ -26,7 +27,6 @@ import {
   type ResultCallbacks,
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
-import type { TargetSpec } from "./protocol.ts";
 import {
   checkBackend,
   checkMaxFrameBytes,
@@ -37,30 +37,6 @@ import {
 import { describe, type Target, toTargetSpec } from "./target.ts";
 
 type Callable = (...args: unknown[]) => unknown;
-
-// One spec per target object: a child is sent each target's text once.
-const specs = new WeakMap<object, TargetSpec>();
-
-function specOf(target: unknown): TargetSpec {
-  if ((typeof target === "function" || typeof target === "object") && target !== null) {
-    let spec = specs.get(target);
-    if (spec === undefined) specs.set(target, spec = toTargetSpec(target));
-    return spec;
-  }
-  return toTargetSpec(target);
-}
-
-function checkInput(iterable: unknown): void {
-  const ok = typeof iterable === "object" && iterable !== null &&
-    (Symbol.iterator in iterable || Symbol.asyncIterator in iterable);
-  if (!ok && typeof iterable !== "string") {
-    throw new TypeError(
-      `Expected \`iterable\` to be an Iterable or AsyncIterable of items, got ${
-        describe(iterable)
-      }`,
-    );
-  }
-}
 
 /**
  * A pool of workers that run tasks in parallel: Python's
@@ -419,29 +395,4 @@ export class Pool implements AsyncDisposable {
       throw new StateError("Pool not running: it was closed or terminated; create a new Pool");
     }
   }
-}
-
-/** A `DataCloneError` for the first item (or apply argument) that cannot be sent. */
-function checkSendable(iterable: unknown, single: boolean): DOMException | null {
-  if (!Array.isArray(iterable)) return null;
-  const bad = quickUncloneable(single ? iterable[0] : iterable);
-  if (bad === null) return null;
-  const what = single ? `Argument ${bad.index}` : `Item ${bad.index} of the call`;
-  return new DOMException(
-    `${what} cannot be sent to a pool worker: ${bad.reason}. Nothing was sent; pass structured-cloneable data`,
-    "DataCloneError",
-  );
-}
-
-function iterate<R>(job: Job): AsyncIterableIterator<R> {
-  return {
-    next: () => job.next() as Promise<IteratorResult<R>>,
-    return: (value?: R) => {
-      job.stop();
-      return Promise.resolve({ value: value as R, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
