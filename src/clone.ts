@@ -6,7 +6,7 @@
  */
 
 import { isShareable } from "./_shareable.ts";
-import { describe } from "./target.ts";
+import { describe } from "./_describe.ts";
 
 /**
  * @param values The values that will be sent.

@@ -15,7 +15,7 @@ import { Bytes, snapshot } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
 import { asBytes, notBytes } from "./ipc/_bytes.ts";
 import { notOwner } from "./queue.ts";
-import { describe } from "./target.ts";
+import { describe } from "./_describe.ts";
 
 let adopting: { recv: End | null; send: End | null } | null = null;
 

@@ -11,7 +11,8 @@ import { CancelledError, StateError } from "./errors.ts";
 import { Pool } from "./pool.ts";
 import { checkPositiveInteger, type Items } from "./pool/options.ts";
 import { checkBackend } from "./spawn.ts";
-import { describe, type Target } from "./target.ts";
+import { describe } from "./_describe.ts";
+import type { Target } from "./target.ts";
 import { Completions } from "./executor/_as_completed.ts";
 import {
   checkBoolean,

@@ -11,7 +11,7 @@ import { checkKey, type ManagerKey, shutDownError, storable, valueAt } from "./m
 import { LocalTarget, ManagerState, Store } from "./manager/_store.ts";
 import { DictProxy, makeDict } from "./manager/dict.ts";
 import { ListProxy, makeList } from "./manager/list.ts";
-import { describe } from "./target.ts";
+import { describe } from "./_describe.ts";
 
 export { DictProxy, ListProxy, type ManagerKey };
 

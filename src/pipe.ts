@@ -9,7 +9,7 @@ import { checkKnownKeys } from "./_options.ts";
 import { type Connection, connectionOf } from "./connection.ts";
 import { Broker } from "./ipc/broker.ts";
 import { LocalEnd } from "./ipc/end.ts";
-import { describe } from "./target.ts";
+import { describe } from "./_describe.ts";
 
 /**
  * Options of {@linkcode Pipe}.

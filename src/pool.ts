@@ -34,7 +34,8 @@ import {
   checkParentCanStart,
   checkPermissionsHere,
 } from "./spawn.ts";
-import { describe, type Target, toTargetSpec } from "./target.ts";
+import { describe } from "./_describe.ts";
+import { type Target, toTargetSpec } from "./target.ts";
 
 type Callable = (...args: unknown[]) => unknown;
 

@@ -21,7 +21,8 @@ import {
   checkPermissionsHere,
   spawnChannel,
 } from "./spawn.ts";
-import { describe, type Target, toTargetSpec } from "./target.ts";
+import { describe } from "./_describe.ts";
+import { type Target, toTargetSpec } from "./target.ts";
 import { type Channel, exitcodeOf, type ExitStatus } from "./transport/channel.ts";
 
 /**

@@ -14,7 +14,7 @@ import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, waitOf, type WaitOptions, withClosing } from "./ipc/options.ts";
 import { snapshot } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
-import { describe } from "./target.ts";
+import { describe } from "./_describe.ts";
 
 /**
  * Options of a {@linkcode Queue}.

@@ -13,7 +13,7 @@ import { CHILD_ARG, mainCodeInChild, selfExec, WORKER_MARK } from "./_self_exec.
 import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from "./codec.ts";
 import { StateError } from "./errors.ts";
 import { deniedBy, type Permissions, subprocessFlags, workerPermissions } from "./permissions.ts";
-import { describe } from "./target.ts";
+import { describe } from "./_describe.ts";
 import type { Channel } from "./transport/channel.ts";
 import { ENTRY as SUBPROCESS_ENTRY, SubprocessChannel } from "./transport/subprocess.ts";
 import { canUnrefWorker, ENTRY as WORKER_ENTRY, WorkerChannel } from "./transport/worker.ts";

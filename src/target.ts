@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describe } from "./_describe.ts";
 import type { TargetSpec } from "./protocol.ts";
 
 /**
@@ -213,21 +214,4 @@ export function toTargetSpec(target: unknown, what = "target"): TargetSpec {
   throw new TypeError(
     `Expected \`${what}\` to be a function or a TaskRef from mp.tasks(), got ${describe(target)}`,
   );
-}
-
-/** A short, quoted description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (typeof value === "function") {
-    return value.name ? `function ${value.name}` : "an anonymous function";
-  }
-  if (typeof value === "string") {
-    return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
-  }
-  if (typeof value === "symbol") return value.toString();
-  if (typeof value === "bigint") return `${value}n`;
-  if (value === null || typeof value !== "object") return String(value);
-  const tag = Object.prototype.toString.call(value).slice(8, -1);
-  const name = (value as object).constructor?.name;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `${name && name !== "Object" ? `a ${name}` : `an object (${tag})`}`;
 }

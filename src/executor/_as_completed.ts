@@ -6,7 +6,7 @@
  */
 
 import { TimeoutError } from "../errors.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import { untilDeadline } from "./_checks.ts";
 
 const DONE: IteratorResult<never> = { value: undefined, done: true };

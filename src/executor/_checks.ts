@@ -5,7 +5,8 @@
  * @module
  */
 
-import { describe, toTargetSpec } from "../target.ts";
+import { describe } from "../_describe.ts";
+import { toTargetSpec } from "../target.ts";
 
 // A function's source is read once: submit() may be called millions of times.
 const checked = new WeakSet<object>();

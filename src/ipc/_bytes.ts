@@ -5,7 +5,7 @@
  */
 
 import { ValueError } from "../errors.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import { Bytes } from "./snapshot.ts";
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { checkKnownKeys } from "../_options.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import type { Wait } from "./broker.ts";
 
 /**

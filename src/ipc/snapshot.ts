@@ -7,7 +7,7 @@
  */
 
 import { ADVICE, quickUncloneable } from "../clone.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 
 /** A `sendBytes()` payload: its own copy of the bytes, moved rather than cloned where possible. */
 export class Bytes {

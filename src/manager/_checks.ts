@@ -10,7 +10,7 @@ import { StateError } from "../errors.ts";
 import { extractHandles, type Found } from "../handles/share.ts";
 import type { LinkTable } from "../handles/links.ts";
 import { snapshot } from "../ipc/snapshot.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 
 /**
  * A key of a {@linkcode DictProxy}: a primitive, compared as a `Map`

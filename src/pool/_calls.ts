@@ -8,7 +8,8 @@
 
 import { quickUncloneable } from "../clone.ts";
 import type { TargetSpec } from "../protocol.ts";
-import { describe, toTargetSpec } from "../target.ts";
+import { describe } from "../_describe.ts";
+import { toTargetSpec } from "../target.ts";
 import type { Job } from "./job.ts";
 
 // One spec per target object: a child is sent each target's text once.

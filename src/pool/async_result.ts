@@ -6,7 +6,7 @@
  */
 
 import { TimeoutError, ValueError } from "../errors.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import type { ResultCallbacks } from "./options.ts";
 
 /**

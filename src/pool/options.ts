@@ -8,7 +8,8 @@
 import { checkKnownKeys } from "../_options.ts";
 import type { Permissions } from "../permissions.ts";
 import type { Backend } from "../spawn.ts";
-import { describe, type Target } from "../target.ts";
+import { describe } from "../_describe.ts";
+import type { Target } from "../target.ts";
 
 /**
  * Where a pool runs its tasks: children, or the caller's own event loop.

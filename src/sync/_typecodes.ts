@@ -4,7 +4,7 @@
  * @module
  */
 
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 
 /**
  * A Python typecode for numbers: `b B h H i I f d` (signed and unsigned 8,

@@ -6,7 +6,7 @@
 
 import { BrokenBarrierError } from "../errors.ts";
 import { waitFor } from "../ipc/options.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import { brokenOf } from "./_client.ts";
 import { type Core, SELF_ID, SyncOwner } from "./_owner.ts";
 import { shareSync } from "./_share.ts";

@@ -6,7 +6,7 @@
 
 import { StateError } from "../errors.ts";
 import { waitFor, type WaitOptions } from "../ipc/options.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import type { LockCore, LockHandle } from "./_lock.ts";
 import { type Core, SELF_ID, SyncOwner } from "./_owner.ts";
 import { shareSync } from "./_share.ts";

@@ -6,7 +6,7 @@
 
 import { checkKnownKeys } from "../_options.ts";
 import { StateError } from "../errors.ts";
-import { describe } from "../target.ts";
+import { describe } from "../_describe.ts";
 import { type Core, SELF_ID, SyncOwner } from "./_owner.ts";
 import { shareSync } from "./_share.ts";
 import type { Side } from "./_side.ts";
