@@ -27,13 +27,7 @@ import {
   type ResultCallbacks,
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
-import {
-  checkBackend,
-  checkMaxFrameBytes,
-  checkMaxHeapMb,
-  checkParentCanStart,
-  checkPermissionsHere,
-} from "./spawn.ts";
+import { checkBackend, checkMaxFrameBytes, checkMaxHeapMb, checkPermissionsHere } from "./spawn.ts";
 import { describe } from "./_describe.ts";
 import { type Target, toTargetSpec } from "./target.ts";
 
@@ -123,7 +117,6 @@ export class Pool implements AsyncDisposable {
     }
     const init = initializer === undefined ? null : toTargetSpec(initializer, "initializer");
     if (backend !== "inline") {
-      checkParentCanStart(backend);
       const found: Found[] = [];
       assertCloneable(
         extractHandles(initargs, [], found) as unknown[],

@@ -152,7 +152,7 @@ function query(descriptor: Deno.PermissionDescriptor): boolean {
  *
  * @throws {Deno.errors.NotCapable} Naming the flag to add.
  */
-export function checkParentCanStart(backend: Backend): void {
+function checkParentCanStart(backend: Backend): void {
   const self = selfExec();
   if (backend === "subprocess") {
     const command = self?.command ?? Deno.execPath();

@@ -4,13 +4,11 @@
 // thousands of items per second (start-up included, so N is large).
 //
 //   deno run -A bench/compare/joinable.ts [rounds] [items]
-import { fileURLToPath } from "node:url";
 import * as mp from "../../mod.ts";
+import { interleaved, python } from "./_rounds.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 5);
 const N = Number(Deno.args[1] ?? 200_000);
-const here = fileURLToPath(new URL(".", import.meta.url));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function produce(q: mp.JoinableQueue<number>, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await q.put(i);
@@ -41,28 +39,12 @@ async function measure(backend: mp.Backend): Promise<number> {
   return N / (performance.now() - t0);
 }
 
-async function python(): Promise<number> {
-  const out = await new Deno.Command("python3", {
-    args: [`${here}joinable.py`, String(N)],
-    stdout: "piped",
-  }).output();
-  if (!out.success) throw new Error("python3 bench/compare/joinable.py failed");
-  return JSON.parse(new TextDecoder().decode(out.stdout)).kps;
-}
-
 const runs: Record<string, () => Promise<number>> = {
   worker: () => measure("worker"),
   subprocess: () => measure("subprocess"),
-  python,
+  python: async () => (await python("joinable.py", [String(N)])).kps,
 };
-const kps: Record<string, number[]> = { worker: [], subprocess: [], python: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  console.error(`round ${round + 1}/${ROUNDS}`);
-  const order = Object.entries(runs);
-  if (round % 2 === 1) order.reverse();
-  for (const [key, fn] of order) kps[key].push(await fn());
-}
-const m = Object.fromEntries(Object.entries(kps).map(([k, v]) => [k, median(v)]));
+const m = await interleaved(runs, ROUNDS);
 console.log(
   `| JoinableQueue put / get + taskDone per item, child → child, ${N} items | k items/s | ×Python |`,
 );

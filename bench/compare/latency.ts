@@ -6,14 +6,12 @@
 // CPU for stable figures:
 //
 //   taskset -c 0 deno run -A bench/compare/latency.ts [rounds]
-import { fileURLToPath } from "node:url";
 import * as mp from "../../mod.ts";
 import { EchoProcess, EchoWorker } from "../workloads.ts";
+import { interleaved, python } from "./_rounds.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 7);
 const N = Number(Deno.args[1] ?? 2000);
-const here = fileURLToPath(new URL(".", import.meta.url));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Echoes every message on `conn` until it receives null. */
 async function echo(conn: mp.Connection<number | null>): Promise<void> {
@@ -56,15 +54,6 @@ async function raw(ping: () => Promise<unknown>): Promise<number> {
   return (performance.now() - t0) * 1000 / N;
 }
 
-async function python(): Promise<number> {
-  const out = await new Deno.Command("python3", {
-    args: [`${here}latency.py`, String(N)],
-    stdout: "piped",
-  }).output();
-  if (!out.success) throw new Error("python3 bench/compare/latency.py failed");
-  return JSON.parse(new TextDecoder().decode(out.stdout)).pipe;
-}
-
 const worker = await pipeEcho("worker");
 const subprocess = await pipeEcho("subprocess");
 /** A fresh raw echo worker each run: it closes when idle for a second. */
@@ -85,19 +74,11 @@ const runs: Record<string, () => Promise<number>> = {
   rawWorker: rawWorker,
   pipeSubprocess: () => subprocess.run(),
   rawSubprocess: rawSubprocess,
-  python: python,
+  python: async () => (await python("latency.py", [String(N)])).pipe,
 };
-const us: Record<string, number[]> = {};
-for (const key in runs) us[key] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  console.error(`round ${round + 1}/${ROUNDS}`);
-  const order = Object.entries(runs);
-  if (round % 2 === 1) order.reverse();
-  for (const [key, fn] of order) us[key].push(await fn());
-}
+const m = await interleaved(runs, ROUNDS);
 await worker.close();
 await subprocess.close();
-const m = Object.fromEntries(Object.entries(us).map(([k, v]) => [k, median(v)]));
 const row = (name: string, here: number, base: number, baseName: string) =>
   `| ${name} | ${here.toFixed(1)} µs | ${baseName} ${base.toFixed(1)} µs | ${
     (here / base).toFixed(2)

@@ -300,14 +300,10 @@ export class ChildRuntime {
     if (refused === null) return;
     if (refused instanceof FrameTooLargeError) return this.#fail(message.id, 0, refused, []);
     const values = results as unknown[];
-    const instance = quickUncloneable(values);
-    const bad = instance?.index ?? values.findIndex((v) => !cloneable(v));
-    this.#fail(
-      message.id,
-      bad,
-      instance ? refused : notCloneable(values[bad]),
-      values.slice(0, bad),
-    );
+    const bad = refused instanceof ResultRefused
+      ? quickUncloneable(values)!.index
+      : values.findIndex((v) => !cloneable(v));
+    this.#fail(message.id, bad, why(refused, values[bad]), values.slice(0, bad));
   }
 
   /** Keeps (or streams) one result; false when the task had to end. */
@@ -375,7 +371,7 @@ function hint(error: ReferenceError): void {
  * Structured cloning would send an object of a class as a plain one: a result
  * holding one is refused, as arguments are, rather than silently stripped.
  */
-function refusedResult(message: ChildMessage): DOMException | null {
+function refusedResult(message: ChildMessage): ResultRefused | null {
   const values = message.t === "value" || message.t === "item"
     ? [message.value]
     : message.t === "done" && Array.isArray(message.results)
@@ -383,15 +379,19 @@ function refusedResult(message: ChildMessage): DOMException | null {
     : null;
   const bad = values === null ? null : quickUncloneable(values);
   if (bad === null) return null;
-  return new DOMException(
-    `The task's result cannot be sent back: ${bad.reason}. ${ADVICE}`,
-    "DataCloneError",
-  );
+  return new ResultRefused(`The task's result cannot be sent back: ${bad.reason}. ${ADVICE}`);
+}
+
+/** A result refused before sending: a `DataCloneError` that already names what and why. */
+class ResultRefused extends DOMException {
+  constructor(message: string) {
+    super(message, "DataCloneError");
+  }
 }
 
 /** The error a result fails with when it could not be sent. */
 function why(refused: Error, value: unknown): Error {
-  return refused instanceof FrameTooLargeError || refused.message.startsWith("The task's")
+  return refused instanceof FrameTooLargeError || refused instanceof ResultRefused
     ? refused
     : notCloneable(value);
 }

@@ -140,9 +140,9 @@ export class WorkerChannel implements Channel {
     // Deno stops a worker only when its event loop next turns, which a
     // thread in synchronous code never reaches: watch the thread itself, and
     // report the child ended only once it is gone.
+    this.#setRef(false);
     this.#done = true;
     this.#worker.terminate();
-    this.#setRef(false, true);
     return watchThread(tid, () => this.#settle({ code: null, signal }));
   }
 
@@ -155,8 +155,8 @@ export class WorkerChannel implements Channel {
   }
 
   // The private method counts: each call must be balanced by its opposite.
-  #setRef(ref: boolean, stopping = false): void {
-    if (REF_METHOD === undefined || this.#refed === ref || (this.#done && !stopping)) return;
+  #setRef(ref: boolean): void {
+    if (REF_METHOD === undefined || this.#refed === ref || this.#done) return;
     this.#refed = ref;
     (this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[REF_METHOD](ref);
   }
