@@ -1,6 +1,8 @@
 /**
- * `Connection`: one end of a `Pipe()`. Each end can be passed to one child,
- * which then owns it (it is moved, like a transferred `MessagePort`); the
+ * `Connection`: one end of a `Pipe()`. Passing an end to a child moves its
+ * use there (this process can no longer send or receive on it), but the end
+ * can still be passed on again — to one child after another, or to several,
+ * as Python duplicates it — and each holder's messages keep their order; the
  * other end sees EOF once it is closed or its holder ends.
  *
  * @module
@@ -14,7 +16,9 @@ import { waitFor, withClosing } from "./ipc/options.ts";
 import { Bytes, snapshot } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
 import { asBytes, notBytes } from "./ipc/_bytes.ts";
-import { notOwner } from "./queue.ts";
+import { defineHandleType, once } from "./handles/revive.ts";
+import { remoteEnd } from "./ipc/remote.ts";
+import type { HandleDescriptor } from "./protocol.ts";
 import { describe } from "./_describe.ts";
 
 let adopting: { recv: End | null; send: End | null } | null = null;
@@ -44,7 +48,6 @@ let adopting: { recv: End | null; send: End | null } | null = null;
 export class Connection<T = unknown> {
   #recv: End | null;
   #send: End | null;
-  #local: boolean;
   #state: "open" | "closed" | "moved" = "open";
   #movedTo = "";
   #closing = new AbortController();
@@ -62,20 +65,21 @@ export class Connection<T = unknown> {
     }
     this.#recv = adopting.recv;
     this.#send = adopting.send;
-    this.#local = adopting.recv instanceof LocalEnd || adopting.send instanceof LocalEnd;
     adopting = null;
     registerShareable(this, {
       check: () => {
-        if (!this.#local) throw notOwner("Connection");
-        this.#usable();
+        if (this.#state === "closed") throw this.#unusable();
       },
       share: (links, holder) => {
-        const r = this.#recv === null ? null : links.link((this.#recv as LocalEnd).broker, "r");
-        const w = this.#send === null ? null : links.link((this.#send as LocalEnd).broker, "w");
-        (this.#send as LocalEnd | null)?.broker.removeWriter();
-        this.#state = "moved";
-        this.#movedTo = holder;
-        this.#closing.abort(this.#unusable());
+        const r = this.#recv === null ? null : links.link(this.#recv.owner, "r");
+        const w = this.#send === null ? null : links.link(this.#send.owner, "w");
+        if (this.#state === "open") {
+          this.#state = "moved";
+          this.#movedTo = holder;
+          this.#closing.abort(this.#unusable());
+          this.#recv?.passOn("r");
+          this.#send?.passOn("w");
+        }
         return { kind: "conn", r, w };
       },
     });
@@ -341,7 +345,14 @@ export class Connection<T = unknown> {
    * ```
    */
   close(): void {
-    if (this.#state !== "open") return;
+    if (this.#state === "closed") return;
+    if (this.#state === "moved") {
+      // Its holders elsewhere keep their own links; this process lets go of its own.
+      this.#state = "closed";
+      this.#send?.close();
+      this.#recv?.close();
+      return;
+    }
     this.#state = "closed";
     this.#closing.abort(this.#unusable());
     this.#endSending();
@@ -376,7 +387,7 @@ export class Connection<T = unknown> {
   #unusable(): StateError {
     return this.#state === "moved"
       ? new StateError(
-        `This Connection was moved to ${this.#movedTo} when it was passed there; use it in that process (a Connection has one holder)`,
+        `This Connection was moved to ${this.#movedTo} when it was passed there; use it in that process (it can still be passed on to other children)`,
       )
       : closedError("The connection");
   }
@@ -408,7 +419,11 @@ export function connectionOf<T>(recv: End | null, send: End | null): Connection<
   return new Connection<T>();
 }
 
-/** A live `Connection` in a child, around its ends. */
-export function adoptConnection(recv: End | null, send: End | null): Connection<unknown> {
-  return connectionOf(recv, send);
-}
+defineHandleType<Extract<HandleDescriptor, { kind: "conn" }>>({
+  kind: "conn",
+  adopt: ({ r, w }) =>
+    once(
+      `c${r}:${w}`,
+      () => connectionOf(r === null ? null : remoteEnd(r, 0), w === null ? null : remoteEnd(w, 0)),
+    ),
+});

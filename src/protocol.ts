@@ -77,8 +77,12 @@ export type HandleDescriptor =
     kind: "queue";
     k: number;
     maxsize: number;
-    /** `"joinable"` for a JoinableQueue, `"simple"` for a SimpleQueue. */
-    flavor: "queue" | "joinable" | "simple";
+    /** `"joinable"` for a JoinableQueue. */
+    flavor: "queue" | "joinable";
+  }
+  | {
+    kind: "simple";
+    k: number;
   }
   | {
     kind: "conn";
@@ -118,10 +122,20 @@ export interface SyncDescriptor {
   type: SyncType;
   /** Link to the owner; the owner also learns from it when the holder ends. */
   k: number;
-  /** The holder's identity in lock words (never 0, unique per owner). */
+  /**
+   * The holder's identity in lock words, for a holder on the memory itself
+   * (never 0, unique per owner); 0 for one that asks the owner, which then
+   * acts under an identity it keeps.
+   */
   id: number;
   /** The state itself, for a holder that shares the owner's memory. */
   sab?: SharedArrayBuffer;
+  /**
+   * With `sab`: the owner's counter of holder identities, so a holder that
+   * passes the object on to a child of its own in the same memory gives it an
+   * identity no other holder has.
+   */
+  ids?: SharedArrayBuffer;
   /** Otherwise a copy of the state as it was when sent. */
   copy?: Uint8Array;
   /** A semaphore's bound (0: unbounded) or a barrier's parties. */
@@ -161,7 +175,9 @@ export type HolderRequest =
   /** The number of items not yet taken. */
   | { op: "s"; id: number }
   /** The holder closes: what it received and did not acknowledge goes back. */
-  | { op: "c"; a?: number; d?: number };
+  | { op: "c"; a?: number; d?: number }
+  /** The holder passed its end on: what it received and did not acknowledge goes back; it stays a holder. */
+  | { op: "b" };
 
 /**
  * A subprocess holder's request to the owner of a lock, semaphore, event,
@@ -185,7 +201,9 @@ export type SyncRequest =
   /** Abandon request `id` (its signal fired); the owner still answers it. */
   | { op: "x"; id: number }
   /** Send the state (an `m` message): the holder's copy is getting old. */
-  | { op: "look" };
+  | { op: "look" }
+  /** The holder is gone (a relaying child says so for its own child). */
+  | { op: "c" };
 
 /** An owner's answer to a `SyncRequest`, or news of the state. */
 export type SyncReply =
@@ -206,7 +224,9 @@ export type ManagerRequest =
   /** A call whose result the holder awaits. */
   | { op: "call"; id: number; method: string; args: unknown[] }
   /** A write whose result is nothing: sent in order, not awaited. */
-  | { op: "send"; method: string; args: unknown[] };
+  | { op: "send"; method: string; args: unknown[] }
+  /** The holder is gone (a relaying child says so for its own child). */
+  | { op: "c" };
 
 /** The owner's answer to a `ManagerRequest` call. */
 export type ManagerReply =
@@ -379,8 +399,27 @@ export interface FailMessage {
   results: unknown[] | Float64Array;
 }
 
+/**
+ * Child → parent: a handle this child holds on link `of` was passed to a
+ * child of its own. Open link `k` (negative: the child numbers these) to the
+ * same owner, for that grandchild: its requests come on `k`, relayed as they
+ * are, and a `c` on `k` says it is gone. `g` tells the relaying child's
+ * children apart (one identity per grandchild for every object it holds);
+ * `mem` says whether the grandchild shares the owner's memory, and `me` is
+ * the holder identity it was given there (sync objects only).
+ */
+export interface DupMessage {
+  t: "hd";
+  k: number;
+  of: number;
+  g: number;
+  mem: boolean;
+  me?: number;
+}
+
 /** Every message a child sends to its parent. */
 export type ChildMessage =
+  | DupMessage
   | ExitMessage
   | ReadyMessage
   | InitFailedMessage

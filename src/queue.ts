@@ -6,8 +6,10 @@
  */
 
 import { checkKnownKeys } from "./_options.ts";
-import { StateError } from "./errors.ts";
 import { registerShareable } from "./handles/share.ts";
+import { defineHandleType, once } from "./handles/revive.ts";
+import type { HandleDescriptor } from "./protocol.ts";
+import { remoteEnd } from "./ipc/remote.ts";
 import { Broker } from "./ipc/broker.ts";
 import { closedError } from "./ipc/_errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
@@ -61,7 +63,6 @@ let endOf: (queue: Queue<unknown>) => End;
  */
 export class Queue<T = unknown> {
   #end: End;
-  #broker: Broker | null = null;
   #maxsize: number;
   #closing = new AbortController();
   #readable: ReadableStream<T> | undefined;
@@ -106,19 +107,14 @@ export class Queue<T = unknown> {
       this.#end = adopting;
       adopting = null;
     } else {
-      this.#broker = new Broker({ maxsize, joinable: true, pipe: false });
-      this.#end = new LocalEnd(this.#broker);
+      this.#end = new LocalEnd(new Broker({ maxsize, joinable: true, pipe: false }));
     }
     const flavor = this instanceof JoinableQueue ? "joinable" : "queue";
     registerShareable(this, {
-      check: () => {
-        if (this.#broker === null) {
-          throw notOwner(flavor === "joinable" ? "JoinableQueue" : "Queue");
-        }
-      },
+      check: () => {},
       share: (links) => ({
         kind: "queue",
-        k: links.link(this.#broker!, "rw"),
+        k: links.link(this.#end.owner, "rw"),
         maxsize: this.#maxsize,
         flavor,
       }),
@@ -385,23 +381,15 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   }
 }
 
-/** A live queue object in a child, around `end`. */
-export function adoptQueue(
-  flavor: "queue" | "joinable",
-  end: End,
-  maxsize: number,
-): Queue<unknown> {
-  adopting = end;
-  try {
-    return flavor === "joinable" ? new JoinableQueue(maxsize) : new Queue(maxsize);
-  } finally {
-    adopting = null;
-  }
-}
-
-/** The error for passing on a handle this process only holds. */
-export function notOwner(what: string): StateError {
-  return new StateError(
-    `This ${what} was received from another process and can only be used here, not passed on to a child of this one: create it in the process that starts the children`,
-  );
-}
+defineHandleType<Extract<HandleDescriptor, { kind: "queue" }>>({
+  kind: "queue",
+  adopt: ({ k, maxsize, flavor }) =>
+    once(`q${k}`, () => {
+      adopting = remoteEnd(k, maxsize);
+      try {
+        return flavor === "joinable" ? new JoinableQueue(maxsize) : new Queue(maxsize);
+      } finally {
+        adopting = null;
+      }
+    }),
+});

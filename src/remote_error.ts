@@ -1,6 +1,6 @@
 /**
  * Rebuilds errors that crossed from a child (flattened there by
- * `child/serialize_error.ts`) with their class (for built-in and library
+ * `serialize_error.ts`) with their class (for built-in and library
  * error types), `name`, `message`, the child's `stack`, `cause` and own fields.
  *
  * @module

@@ -11,7 +11,9 @@ import { closedError } from "./ipc/_errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { withClosing } from "./ipc/options.ts";
 import { snapshot } from "./ipc/snapshot.ts";
-import { notOwner } from "./queue.ts";
+import { defineHandleType, once } from "./handles/revive.ts";
+import { remoteEnd } from "./ipc/remote.ts";
+import type { HandleDescriptor } from "./protocol.ts";
 
 let adopting: End | null = null;
 
@@ -30,7 +32,6 @@ let adopting: End | null = null;
  */
 export class SimpleQueue<T = unknown> {
   #end: End;
-  #broker: Broker | null = null;
   #closing = new AbortController();
 
   /** Creates an empty queue. */
@@ -39,19 +40,11 @@ export class SimpleQueue<T = unknown> {
       this.#end = adopting;
       adopting = null;
     } else {
-      this.#broker = new Broker({ maxsize: 0, joinable: false, pipe: false });
-      this.#end = new LocalEnd(this.#broker);
+      this.#end = new LocalEnd(new Broker({ maxsize: 0, joinable: false, pipe: false }));
     }
     registerShareable(this, {
-      check: () => {
-        if (this.#broker === null) throw notOwner("SimpleQueue");
-      },
-      share: (links) => ({
-        kind: "queue",
-        k: links.link(this.#broker!, "rw"),
-        maxsize: 0,
-        flavor: "simple",
-      }),
+      check: () => {},
+      share: (links) => ({ kind: "simple", k: links.link(this.#end.owner, "rw") }),
     });
   }
 
@@ -125,12 +118,15 @@ export class SimpleQueue<T = unknown> {
   }
 }
 
-/** A live `SimpleQueue` in a child, around `end`. */
-export function adoptSimpleQueue(end: End): SimpleQueue<unknown> {
-  adopting = end;
-  try {
-    return new SimpleQueue();
-  } finally {
-    adopting = null;
-  }
-}
+defineHandleType<Extract<HandleDescriptor, { kind: "simple" }>>({
+  kind: "simple",
+  adopt: ({ k }) =>
+    once(`q${k}`, () => {
+      adopting = remoteEnd(k, 0);
+      try {
+        return new SimpleQueue();
+      } finally {
+        adopting = null;
+      }
+    }),
+});

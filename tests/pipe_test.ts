@@ -121,17 +121,23 @@ for (const backend of BACKENDS) {
     await finish(p);
   });
 
-  test("a passed end is moved: the parent's object is closed and cannot be passed again", async () => {
+  test("a passed end is moved: the parent cannot use it, but can pass it on again", async () => {
     const [a, b] = mp.Pipe<string>();
-    const p = spawn(backend, async (conn: mp.Connection<string>) => {
+    const echo = async (conn: mp.Connection<string>) => {
       await conn.send(`echo ${await conn.recv()}`);
-    }, [b]);
+    };
+    const p = spawn(backend, echo, [b]);
     ok(b.closed);
     await rejects(b.send("x"), /moved to Process-\d+/);
-    throws(() => spawn(backend, () => {}, [b]), mp.StateError);
     await a.send("hi");
     equal(await a.recv({ timeout: 10_000 }), "echo hi");
     await finish(p);
+    const q = spawn(backend, echo, [b]);
+    await a.send("again");
+    equal(await a.recv({ timeout: 10_000 }), "echo again");
+    await finish(q);
+    b.close();
+    throws(() => spawn(backend, echo, [b]), mp.StateError);
   });
 
   test("an end passed to a child that exits reads EOFError at the other end after draining", async () => {
@@ -167,13 +173,17 @@ for (const backend of BACKENDS) {
     await finish(p);
   });
 
-  test("a pool task gets a Connection; a Connection in initargs is refused", async () => {
+  test("pool tasks get a Connection, again and again; a Connection in initargs is refused", async () => {
     const [a, b] = mp.Pipe<number>();
     const pool = new mp.Pool({ processes: 1, backend });
     try {
-      await pool.apply(async (conn: mp.Connection<number>) => await conn.send(7), [b]);
-      equal(await a.recv({ timeout: 10_000 }), 7);
-      await rejects(pool.apply((conn: mp.Connection<number>) => conn, [b]), mp.StateError);
+      for (const n of [7, 8]) {
+        await pool.apply(async (conn: mp.Connection<number>, n: number) => await conn.send(n), [
+          b,
+          n,
+        ]);
+        equal(await a.recv({ timeout: 10_000 }), n);
+      }
     } finally {
       pool.close();
       await deadline(pool.join(), 10_000, "pool join");

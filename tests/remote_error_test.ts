@@ -1,5 +1,5 @@
 import * as mp from "../mod.ts";
-import { serializeError } from "../src/child/serialize_error.ts";
+import { serializeError } from "../src/serialize_error.ts";
 import { deserializeError } from "../src/remote_error.ts";
 import { deepEqual, equal, match, ok } from "./_assert.ts";
 

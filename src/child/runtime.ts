@@ -17,7 +17,7 @@ import type {
   TaskMessage,
 } from "../protocol.ts";
 import { defineMethods, resolveTarget } from "./resolve.ts";
-import { cloneable, serializeError } from "./serialize_error.ts";
+import { cloneable, serializeError } from "../serialize_error.ts";
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -44,6 +44,8 @@ function newState(message: TaskMessage): TaskState {
 
 /** What an entry file provides to the runtime. */
 export interface ChildHost {
+  /** Whether this child shares its parent's memory (a worker). */
+  readonly sharesMemory: boolean;
   /**
    * Sends a message to the parent; `transfer` lists buffers that may be moved
    * rather than copied.
@@ -62,7 +64,7 @@ export interface ChildHost {
   sendNow?(message: ChildMessage): Promise<void>;
 }
 
-type Handles = typeof import("../handles/revive.ts");
+type Handles = typeof import("./_handles.ts");
 let handles: Handles | null = null;
 let loadingHandles: Promise<Handles> | null = null;
 
@@ -71,13 +73,15 @@ let loadingHandles: Promise<Handles> | null = null;
  * it) and lets its holders reach the parent through `host`.
  */
 function loadHandles(host: ChildHost): Promise<Handles> {
-  return loadingHandles ??= import("../handles/revive.ts").then((module) => {
+  return loadingHandles ??= import("./_handles.ts").then((module) => {
     const sendNow = host.sendNow;
     module.setUpstream({
+      sharesMemory: host.sharesMemory,
       send: (k, m, transfer) => {
         host.send({ t: "h", k, m }, transfer);
         return host.backlog?.();
       },
+      dup: (m) => host.send(m),
       sendNow: sendNow && ((k, m) => sendNow({ t: "h", k, m })),
     });
     return handles = module;
@@ -89,7 +93,7 @@ function loadHandles(host: ChildHost): Promise<Handles> {
  * call it before the child exits, however it exits.
  */
 export function flushBeforeExit(): void {
-  handles?.flushHandles();
+  handles?.flushHolders();
 }
 
 /**
@@ -164,7 +168,7 @@ export class ChildRuntime {
         return this.#enqueue(() => this.#host.exit(0));
       case "h":
         // Never queued: a task may be waiting on this very reply.
-        return handles?.receiveHandleMessage(message);
+        return handles?.receiveOnLink(message.k, message.m);
     }
   }
 
@@ -336,7 +340,7 @@ export class ChildRuntime {
   #send(message: ChildMessage, results?: unknown[] | Float64Array): Error | null {
     // What the task's holders buffered (puts, manager writes) goes first, so
     // whoever awaits this result finds them done.
-    handles?.flushHandles();
+    handles?.flushHolders();
     const refused = refusedResult(message);
     if (refused !== null) return refused;
     try {

@@ -134,6 +134,7 @@ export async function runSubprocessChild(
   }
 
   const runtime = new ChildRuntime({
+    sharesMemory: false,
     send: (message) => writer.send(message),
     exit,
     backlog: congestion,

@@ -64,6 +64,7 @@ export function runWorkerChild(after?: Promise<unknown>): void {
   exitOnUncaught(end);
 
   const runtime = new ChildRuntime({
+    sharesMemory: true,
     send: (message, transfer) =>
       transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer),
     exit: (code) => end(code),

@@ -1,22 +1,39 @@
 /**
- * A child channel's links: one per (handle, role) the child was given, each
- * a numbered path between the child's holder and the owner's broker. Handle
- * messages (`t: "h"`) from the child are routed here before anyone else sees
- * them; when the child ends, every broker it held is told, which returns what
- * the child had received and not consumed and ends a pipe it wrote to.
+ * The owner side of the link layer: a child channel's links, one per
+ * (owner, role) the child was given, each a numbered path between a holder
+ * in the child and the object's owner here. Handle messages (`t: "h"`) from
+ * the child are routed to the owner before anyone else sees them; `hd` opens
+ * a link for a grandchild the child passed a handle on to (see `relay.ts`);
+ * a `c` request, or the child's end, detaches its links, which returns what
+ * they were handed and did not consume and ends a pipe they wrote to.
  *
  * @module
  */
 
-import { Deque } from "../ipc/_deque.ts";
-import type { Link } from "../ipc/broker.ts";
-import type { AnyRequest, ChildMessage, HandleMessage } from "../protocol.ts";
+import type { AnyReply, AnyRequest, ChildMessage, DupMessage } from "../protocol.ts";
 import type { Channel } from "../transport/channel.ts";
+
+/** A holder in a child (or further down), as its owner sees it. */
+export interface Link {
+  /** Sends a reply down the link. */
+  send(reply: AnyReply): void;
+  /** `"r"`/`"w"` for a pipe end's read or write side; `"rw"` otherwise. */
+  readonly role: "r" | "w" | "rw";
+  /** Who holds it, for messages. */
+  readonly holder: string;
+  /** Whether the holder shares this process's memory (a worker, or a worker's worker). */
+  readonly sharesMemory: boolean;
+  /** The same object for every link of one holder process. */
+  readonly group: object;
+  /** The holder identity a relaying child gave it in shared memory (sync objects). */
+  readonly me?: number;
+}
 
 /**
  * What holds the state behind links: a queue's or pipe's `Broker`, a sync
- * object's `SyncOwner`, a manager's store. It hears of every link opened to
- * it, every request on one, and every link whose child ended.
+ * object's `SyncOwner`, a manager's store, or a `Relay` in a child that
+ * passes on what it holds. It hears of every link opened to it, every
+ * request on one, and every link whose holder is gone.
  */
 export interface LinkOwner {
   attach(link: Link): void;
@@ -26,17 +43,28 @@ export interface LinkOwner {
 
 interface ChannelLink extends Link {
   readonly k: number;
-  readonly broker: LinkOwner;
+  readonly owner: LinkOwner;
 }
 
 const tables = new WeakMap<Channel, LinkTable>();
+const groupNumbers = new WeakMap<object, number>();
+let lastGroup = 0;
+
+/** A number for `group`, unique in this process (how a relay names a grandchild upstream). */
+export function groupNumber(group: object): number {
+  let n = groupNumbers.get(group);
+  if (n === undefined) groupNumbers.set(group, n = ++lastGroup);
+  return n;
+}
 
 /** The links of one child channel. */
 export class LinkTable {
   #channel: Channel;
   #holder: string;
   #links = new Map<number, ChannelLink>();
-  #byBroker = new Map<LinkOwner, Map<string, ChannelLink>>();
+  #byOwner = new Map<LinkOwner, Map<string, ChannelLink>>();
+  /** The child's own children it passed handles on to, by the number it gave them. */
+  #groups = new Map<number, object>();
   #next = 0;
   #gone = false;
 
@@ -62,7 +90,8 @@ export class LinkTable {
     // messages are taken out first either way.
     let inner = channel.onMessage;
     const route = (message: ChildMessage) => {
-      if (message.t === "h") this.#receive(message);
+      if (message.t === "h") this.#receive(message.k, message.m);
+      else if (message.t === "hd") this.#dup(message);
       else inner(message);
     };
     Object.defineProperty(channel, "onMessage", {
@@ -73,50 +102,82 @@ export class LinkTable {
     channel.exited.then(() => this.#detachAll());
   }
 
-  /** The link id for `broker` in `role` on this channel, made on first use. */
-  link(broker: LinkOwner, role: Link["role"]): number {
-    let roles = this.#byBroker.get(broker);
-    if (roles === undefined) this.#byBroker.set(broker, roles = new Map());
-    const known = roles.get(role);
+  /**
+   * The link id for `owner` in `role` on this channel, made on first use.
+   *
+   * @param me The holder identity the child gets in shared memory, when the
+   * caller picks it (a relaying child; see `Link.me`).
+   */
+  link(owner: LinkOwner, role: Link["role"], me?: number): number {
+    const known = this.#byOwner.get(owner)?.get(role);
     if (known !== undefined) return known.k;
     const k = ++this.#next;
+    this.#open(k, owner, role, this, this.#channel.sharesMemory, this.#holder, me);
+    return k;
+  }
+
+  #open(
+    k: number,
+    owner: LinkOwner,
+    role: Link["role"],
+    group: object,
+    sharesMemory: boolean,
+    holder: string,
+    me: number | undefined,
+  ): void {
     const channel = this.#channel;
     const link: ChannelLink = {
       k,
-      broker,
+      owner,
       role,
-      lease: new Deque(),
-      holder: this.#holder,
-      sharesMemory: channel.sharesMemory,
-      group: this,
+      holder,
+      sharesMemory,
+      group,
+      me,
       send: (m) => {
         if (!this.#gone) channel.send({ t: "h", k, m });
       },
     };
     this.#links.set(k, link);
-    roles.set(role, link);
-    broker.attach(link);
-    if (this.#gone) broker.detach(link);
-    return k;
+    if (group === this) {
+      let roles = this.#byOwner.get(owner);
+      if (roles === undefined) this.#byOwner.set(owner, roles = new Map());
+      roles.set(role, link);
+    }
+    owner.attach(link);
+    if (this.#gone) owner.detach(link);
   }
 
-  #receive(message: HandleMessage<AnyRequest>): void {
-    const link = this.#links.get(message.k);
+  #dup(m: DupMessage): void {
+    const of = this.#links.get(m.of);
+    if (of === undefined || this.#links.has(m.k)) return;
+    let group = this.#groups.get(m.g);
+    if (group === undefined) this.#groups.set(m.g, group = {});
+    const shares = this.#channel.sharesMemory && m.mem;
+    this.#open(m.k, of.owner, of.role, group, shares, `a child of ${this.#holder}`, m.me);
+  }
+
+  #receive(k: number, m: AnyRequest): void {
+    const link = this.#links.get(k);
     if (link === undefined) return;
-    link.broker.receive(link, message.m);
+    link.owner.receive(link, m);
     // A holder that closed is gone; sending the handle again opens a new link.
-    if (message.m.op === "c") this.#forget(link);
+    if (m.op === "c") {
+      this.#forget(link);
+      link.owner.detach(link);
+    }
   }
 
   #forget(link: ChannelLink): void {
     this.#links.delete(link.k);
-    this.#byBroker.get(link.broker)?.delete(link.role);
+    const roles = this.#byOwner.get(link.owner);
+    if (roles?.get(link.role) === link) roles.delete(link.role);
   }
 
   #detachAll(): void {
     this.#gone = true;
-    for (const link of this.#links.values()) link.broker.detach(link);
+    for (const link of this.#links.values()) link.owner.detach(link);
     this.#links.clear();
-    this.#byBroker.clear();
+    this.#byOwner.clear();
   }
 }

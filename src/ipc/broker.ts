@@ -9,26 +9,11 @@
 
 import { type FullError, ValueError } from "../errors.ts";
 import { emptyError, eofError, fullError, joinTimeout } from "./_errors.ts";
-import type { AnyReply, HolderRequest } from "../protocol.ts";
-import { serializeError } from "../child/serialize_error.ts";
+import type { HolderRequest } from "../protocol.ts";
+import type { Link, LinkOwner } from "../handles/links.ts";
+import { serializeError } from "../serialize_error.ts";
 import { Deque } from "./_deque.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
-
-/** A holder in a child, as its owner sees it. */
-export interface Link {
-  /** Sends a reply down the link. */
-  send(reply: AnyReply): void;
-  /** `"r"`/`"w"` for a pipe end's read or write side; `"rw"` for a queue. */
-  readonly role: "r" | "w" | "rw";
-  /** Items sent to the holder and not yet acknowledged as consumed, oldest first. */
-  readonly lease: Deque<unknown>;
-  /** Who holds it, for messages. */
-  readonly holder: string;
-  /** Whether the holder shares this process's memory (a worker child). */
-  readonly sharesMemory: boolean;
-  /** The same object for every link of one child channel. */
-  readonly group: object;
-}
 
 /** What kind of handle a broker serves. */
 export interface BrokerOptions {
@@ -78,13 +63,14 @@ type Joiner =
   & ({ kind: "local" } & Settle<void> | { kind: "link"; link: Link; id: number });
 
 /** The items of one queue or pipe direction and everyone waiting on them. */
-export class Broker {
+export class Broker implements LinkOwner {
   readonly options: BrokerOptions;
   #store = new Deque<unknown>();
   #getters: Getter[] = [];
   #putters: Putter[] = [];
   #joiners: Joiner[] = [];
-  #links = new Set<Link>();
+  /** Each holder's link, with the items sent to it and not yet acknowledged, oldest first. */
+  #links = new Map<Link, Deque<unknown>>();
   #leased = 0;
   #unfinished = 0;
   #writers: number;
@@ -204,14 +190,16 @@ export class Broker {
 
   /** A child holds the handle through `link`. */
   attach(link: Link): void {
-    this.#links.add(link);
+    this.#links.set(link, new Deque());
     if (link.role === "w") this.#writers++;
   }
 
   /** The holder behind `link` is gone: what it was handed and did not consume goes back. */
   detach(link: Link): void {
-    if (!this.#links.delete(link)) return;
-    this.#requeue(link);
+    const lease = this.#links.get(link);
+    if (lease === undefined) return;
+    this.#links.delete(link);
+    this.#requeue(lease);
     for (const list of [this.#getters, this.#putters, this.#joiners] as Waiting[][]) {
       for (let i = list.length - 1; i >= 0; i--) {
         const w = list[i] as Waiting & { kind: string; link?: Link };
@@ -295,6 +283,11 @@ export class Broker {
         this.#ack(link, m.a);
         this.#markedDone(link, m.d);
         return this.detach(link);
+      case "b": {
+        const lease = this.#links.get(link)!;
+        this.#requeue(lease);
+        return this.#pump();
+      }
     }
   }
 
@@ -306,7 +299,8 @@ export class Broker {
 
   #deliver(link: Link, id: number, n: number): void {
     const items = this.#store.take(n);
-    for (const item of items) link.lease.push(item);
+    const lease = this.#links.get(link)!;
+    for (const item of items) lease.push(item);
     this.#leased += items.length;
     const wire = toWire(items);
     link.send(
@@ -335,15 +329,17 @@ export class Broker {
 
   #ack(link: Link, n: number | undefined): void {
     if (!n) return;
-    const dropped = Math.min(n, link.lease.length);
-    link.lease.drop(dropped);
+    const lease = this.#links.get(link);
+    if (lease === undefined) return;
+    const dropped = Math.min(n, lease.length);
+    lease.drop(dropped);
     this.#leased -= dropped;
     this.#pump();
   }
 
-  /** What `link` was leased and did not acknowledge goes back to the front, in order. */
-  #requeue(link: Link): void {
-    const back = link.lease.clear();
+  /** What a link was leased and did not acknowledge goes back to the front, in order. */
+  #requeue(lease: Deque<unknown>): void {
+    const back = lease.clear();
     this.#leased -= back.length;
     this.#store.unshiftAll(back);
   }

@@ -7,11 +7,14 @@
  * @module
  */
 
+import type { LinkOwner } from "../handles/links.ts";
 import type { Broker, Wait } from "./broker.ts";
 import { Bytes } from "./snapshot.ts";
 
 /** One holder's access to a queue or pipe direction. */
 export interface End {
+  /** What a link points at when this holder passes the handle to a child. */
+  readonly owner: LinkOwner;
   /** Puts a snapshot; resolves (or returns) once it is handed to the transport. */
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void;
   /**
@@ -31,12 +34,22 @@ export interface End {
   join(wait: Wait, signal?: AbortSignal): Promise<void>;
   /** This holder is done: sends what it buffered, returns what it did not consume. */
   close(): void;
+  /**
+   * This holder's `Connection` end was passed to a child, which uses it from
+   * now on: a reading side gives back what it buffered and did not consume,
+   * a writing side in the owner stops counting as a writer.
+   */
+  passOn(role: "r" | "w"): void;
 }
 
 /** The owning process's access: direct calls on the broker. */
 export class LocalEnd implements End {
   /** @param broker The broker this process owns. */
   constructor(readonly broker: Broker) {}
+
+  get owner(): LinkOwner {
+    return this.broker;
+  }
 
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
     return this.broker.put(item, wait, signal);
@@ -71,4 +84,8 @@ export class LocalEnd implements End {
   }
 
   close(): void {}
+
+  passOn(role: "r" | "w"): void {
+    if (role === "w") this.broker.removeWriter();
+  }
 }

@@ -15,28 +15,16 @@
  */
 
 import { setImmediate } from "node:timers";
-import type { AnyRequest, HolderRequest, OwnerReply } from "../protocol.ts";
+import { HolderLink } from "../handles/holder.ts";
+import type { LinkOwner } from "../handles/links.ts";
+import { relayOf } from "../handles/relay.ts";
+import type { HolderRequest, OwnerReply } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { Deque } from "./_deque.ts";
 import type { Wait } from "./broker.ts";
 import { emptyError, eofError, fullError, joinTimeout } from "./_errors.ts";
 import type { End } from "./end.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
-
-/** How holders in a child reach their owners. */
-export interface Upstream {
-  /**
-   * Sends a request to the owner on link `k`; returns a promise when the
-   * transport's unsent backlog is past its high-water mark (wait before more).
-   */
-  send(k: number, m: AnyRequest, transfer?: Transferable[]): Promise<void> | void;
-  /**
-   * Where the transport can write bytes from the sender's own buffer (a
-   * subprocess socket): sends now and resolves once the transport has taken
-   * every byte, so the sender may reuse its buffer then and no copy is made.
-   */
-  sendNow?(k: number, m: HolderRequest): Promise<void>;
-}
 
 const FLUSH_AT = 512;
 /** Bytes payloads leave once this many bytes are waiting (a frame stays small). */
@@ -47,8 +35,6 @@ const FAST_MS = 2;
 /** One drained slower than this means a slow consumer: ask for less. */
 const SLOW_MS = 50;
 
-type Pending = (reply: OwnerReply) => void;
-
 /**
  * Holders with consumed items not yet acknowledged. Whatever a holder sends
  * goes after every such acknowledgement (see `#send`), so an owner that hears
@@ -56,10 +42,19 @@ type Pending = (reply: OwnerReply) => void;
  */
 const unacked = new Set<RemoteEnd>();
 
+const ends = new Map<number, RemoteEnd>();
+
+/** This child's end on link `k`, made on first use (a handle sent twice shares it). */
+export function remoteEnd(k: number, maxsize: number): RemoteEnd {
+  let end = ends.get(k);
+  if (end === undefined) ends.set(k, end = new RemoteEnd(k, maxsize));
+  return end;
+}
+
 /** A child's access to a queue or pipe direction owned by an ancestor. */
 export class RemoteEnd implements End {
   readonly k: number;
-  #upstream: Upstream;
+  #link: HolderLink<HolderRequest, OwnerReply>;
   #maxsize: number;
   #buffer = new Deque<unknown>();
   #consumed = 0;
@@ -75,19 +70,21 @@ export class RemoteEnd implements End {
   #outBytes = 0;
   #busy = false;
   #timer: ReturnType<typeof setImmediate> | undefined;
-  #pending = new Map<number, Pending>();
-  #nextId = 0;
   #eof = false;
 
   /**
    * @param k The link id on this child's channel.
-   * @param up How to reach the owner.
    * @param maxsize The queue's bound (0: unbounded).
    */
-  constructor(k: number, up: Upstream, maxsize: number) {
+  constructor(k: number, maxsize: number) {
     this.k = k;
-    this.#upstream = up;
+    this.#link = new HolderLink(k, { flush: () => this.flush() });
     this.#maxsize = maxsize;
+  }
+
+  /** Passed on to a child of this one, the handle is relayed from here. */
+  get owner(): LinkOwner {
+    return relayOf(this.k);
   }
 
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {
@@ -109,12 +106,12 @@ export class RemoteEnd implements End {
   }
 
   putBytes(view: Uint8Array): Promise<void> | void {
-    const sendNow = this.#upstream.sendNow;
+    const sendNow = this.#link.sendNow;
     if (sendNow === undefined || this.#maxsize > 0) return this.put(new Bytes(view.slice()), -1);
     this.flush();
     const m: HolderRequest = { op: "f", items: [view], b: [0] };
     this.#ackFirst(m);
-    return sendNow(this.k, m);
+    return sendNow(m);
   }
 
   get(
@@ -172,6 +169,17 @@ export class RemoteEnd implements End {
     this.#buffer.clear();
   }
 
+  passOn(role: "r" | "w"): void {
+    if (role === "w") {
+      this.flush();
+      return;
+    }
+    // What this holder buffered goes back to the front, for whoever reads next.
+    this.#send({ op: "b" });
+    this.#buffer.clear();
+    this.#window = 1;
+  }
+
   /** Sends buffered puts and the consumed count now; a promise means back-pressure. */
   flush(): Promise<void> | void {
     if (this.#outbox.length === 0) return this.flushAck();
@@ -187,21 +195,13 @@ export class RemoteEnd implements End {
     );
   }
 
-  /** Handles the owner's reply to one of this holder's requests. */
-  receive(reply: OwnerReply): void {
-    const pending = this.#pending.get(reply.id);
-    if (pending === undefined) return;
-    this.#pending.delete(reply.id);
-    pending(reply);
-  }
-
   /** Sends the consumed and done counts alone, if any. */
   flushAck(): void {
     unacked.delete(this);
     if (this.#consumed === 0 && this.#doneOut === 0) return;
     const m: HolderRequest = { op: "a" };
     this.#counts(m);
-    this.#upstream.send(this.k, m);
+    this.#link.send(m);
   }
 
   /** Moves the untold consumed and done counts onto `m`. */
@@ -264,20 +264,13 @@ export class RemoteEnd implements End {
 
   #send(m: HolderRequest, transfer?: Transferable[]): Promise<void> | void {
     this.#ackFirst(m);
-    return this.#upstream.send(this.k, m, transfer);
+    return this.#link.send(m, transfer);
   }
 
+  /** The owner answers every request; an abort only asks it to answer now. */
   #request(m: HolderRequest & { id: number }, signal?: AbortSignal): Promise<OwnerReply> {
-    signal?.throwIfAborted();
-    const id = ++this.#nextId;
-    m.id = id;
-    const answered = new Promise<OwnerReply>((resolve) => this.#pending.set(id, resolve));
-    this.#send(m);
-    if (signal === undefined) return answered;
-    // The owner answers every request; an abort only asks it to answer now.
-    const onAbort = () => this.#send({ op: "x", id });
-    signal.addEventListener("abort", onAbort, { once: true });
-    return answered.finally(() => signal.removeEventListener("abort", onAbort));
+    this.#ackFirst(m);
+    return this.#link.request(m, signal);
   }
 
   #failure(reply: OwnerReply, wait: Wait, signal?: AbortSignal): unknown {

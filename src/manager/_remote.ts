@@ -17,11 +17,11 @@
  * @module
  */
 
-import type { Receiver } from "../handles/revive.ts";
+import { HolderLink, type Upstream, upstream } from "../handles/holder.ts";
 import type { LinkTable } from "../handles/links.ts";
-import type { Upstream } from "../ipc/remote.ts";
-import type { AnyReply, HandleDescriptor, ManagerReply, ManagerRequest } from "../protocol.ts";
-import { notOwner } from "../queue.ts";
+import { relayOf } from "../handles/relay.ts";
+import { defineHandleType, once } from "../handles/revive.ts";
+import type { HandleDescriptor, ManagerReply, ManagerRequest } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { type CallMethod, type SendMethod, shutDownError, type Target } from "./_checks.ts";
 import { makeDict } from "./dict.ts";
@@ -80,82 +80,47 @@ function flushOutbox(): Promise<void> | void {
   return backlog;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
-
 /** A proxy's way to a store in an ancestor. */
-class RemoteTarget implements Target, Receiver {
-  #k: number;
-  #up: Upstream;
-  #type: "dict" | "list";
-  #pending = new Map<number, Pending>();
-  #nextId = 0;
+class RemoteTarget implements Target {
+  #link: HolderLink<ManagerRequest, ManagerReply>;
   #down = false;
 
-  constructor(k: number, up: Upstream, type: "dict" | "list") {
-    this.#k = k;
-    this.#up = up;
-    this.#type = type;
+  constructor(k: number) {
+    this.#link = new HolderLink(k, {
+      // Id 0 is the owner's news that the manager was shut down.
+      news: () => (this.#down = true),
+      flush: flushOutbox,
+    });
   }
 
-  call(method: CallMethod, args: unknown[]): Promise<unknown> {
-    if (this.#down) return Promise.reject(shutDownError());
-    const id = ++this.#nextId;
-    const m: ManagerRequest = { op: "call", id, method, args };
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      try {
-        // Every earlier write first: a read sees them.
-        flushOutbox();
-        this.#up.send(this.#k, m);
-      } catch (error) {
-        this.#pending.delete(id);
-        reject(error);
-      }
-    });
+  async call(method: CallMethod, args: unknown[]): Promise<unknown> {
+    if (this.#down) throw shutDownError();
+    // Every earlier write first: a read sees them.
+    flushOutbox();
+    const reply = await this.#link.request({ op: "call", id: 0, method, args });
+    if (reply.op === "ok") return reply.value;
+    throw deserializeError(reply.error);
   }
 
   send(method: SendMethod, args: unknown[]): Promise<void> {
     if (this.#down) return Promise.reject(shutDownError());
-    return enqueue(this.#up, this.#k, method, args);
+    return enqueue(upstream(), this.#link.k, method, args);
   }
 
   check(): void {
-    throw notOwner(`Manager ${this.#type}`);
+    if (this.#down) throw shutDownError();
   }
 
-  link(_links: LinkTable): number {
-    throw notOwner(`Manager ${this.#type}`);
-  }
-
-  receive(message: AnyReply): void {
-    const reply = message as ManagerReply;
-    // Id 0 is the owner's news that the manager was shut down.
-    if (reply.id === 0) {
-      this.#down = true;
-      return;
-    }
-    const pending = this.#pending.get(reply.id);
-    if (pending === undefined) return;
-    this.#pending.delete(reply.id);
-    if (reply.op === "ok") pending.resolve(reply.value);
-    else pending.reject(deserializeError(reply.error));
-  }
-
-  flush(): void {
-    flushOutbox();
+  link(links: LinkTable): number {
+    return links.link(relayOf(this.#link.k), "rw");
   }
 }
 
-/**
- * Revives a dict or list proxy whose store lives in an ancestor, and routes
- * the owner's replies on its link to it.
- */
-export function adoptManaged(
-  d: Extract<HandleDescriptor, { kind: "managed" }>,
-  up: Upstream,
-  listen: (k: number, receiver: Receiver) => void,
-): object {
-  const target = new RemoteTarget(d.k, up, d.type);
-  listen(d.k, target);
-  return d.type === "dict" ? makeDict(target) : makeList(target);
-}
+defineHandleType<Extract<HandleDescriptor, { kind: "managed" }>>({
+  kind: "managed",
+  adopt: (d) =>
+    once(`m${d.k}`, () => {
+      const target = new RemoteTarget(d.k);
+      return d.type === "dict" ? makeDict(target) : makeList(target);
+    }),
+});

@@ -8,9 +8,8 @@
  * @module
  */
 
-import { serializeError } from "../child/serialize_error.ts";
-import type { LinkOwner, LinkTable } from "../handles/links.ts";
-import type { Link } from "../ipc/broker.ts";
+import { serializeError } from "../serialize_error.ts";
+import type { Link, LinkOwner, LinkTable } from "../handles/links.ts";
 import { snapshot } from "../ipc/snapshot.ts";
 import type { AnyRequest, ManagerReply, ManagerRequest } from "../protocol.ts";
 import {

@@ -7,11 +7,14 @@
  * @module
  */
 
-import type { Upstream } from "../ipc/remote.ts";
+import { relayOf } from "../handles/relay.ts";
+import type { LinkTable } from "../handles/links.ts";
+import { defineHandleType, once } from "../handles/revive.ts";
+import { registerShareable } from "../handles/share.ts";
 import type { SyncDescriptor } from "../protocol.ts";
-import type { Receiver } from "../handles/revive.ts";
 import { SyncClient } from "./_client.ts";
 import { LockCore, LockHandle } from "./_lock.ts";
+import { nextHolderId } from "./_owner.ts";
 import type { Side } from "./_side.ts";
 import { adoptBarrier, BarrierCore } from "./barrier.ts";
 import { adoptCondition, ConditionCore } from "./condition.ts";
@@ -21,28 +24,62 @@ import { adoptSemaphore, SemaphoreCore } from "./semaphore.ts";
 import { accessOf, adoptShared, SharedCore } from "./shared.ts";
 import type { Typecode } from "./_typecodes.ts";
 
-const objects = new Map<number, object>();
+/** Subprocess-side clients, by link: what a holder passing the object on copies from. */
+const clients = new Map<number, SyncClient>();
 
-/** The object for `d`, made once per link. */
-export function adoptSync(
-  d: SyncDescriptor,
-  up: Upstream,
-  listen: (k: number, receiver: Receiver) => void,
-): object {
-  let object = objects.get(d.k);
-  if (object === undefined) {
-    object = make(d, up, listen);
-    objects.set(d.k, object);
-  }
-  return object;
+function adoptSync(d: SyncDescriptor): object {
+  return once(`s${d.k}`, () => {
+    const object = make(d);
+    registerShareable(object, { check: () => {}, share: (links) => passOn(d, links) });
+    return object;
+  });
 }
 
-function make(d: SyncDescriptor, up: Upstream, listen: (k: number, r: Receiver) => void): object {
-  const client = d.sab === undefined ? new SyncClient(d.k, up, d.copy!) : null;
-  if (client !== null) listen(d.k, client);
+defineHandleType<SyncDescriptor>({ kind: "sync", adopt: adoptSync });
+
+/**
+ * The descriptor for a child of this one: relayed through here, on the
+ * memory itself when that child shares it (with an identity from the
+ * owner's counter), else with a copy of the state as this child sees it.
+ */
+function passOn(d: SyncDescriptor, links: LinkTable): SyncDescriptor {
+  const shared = d.sab !== undefined && links.sharesMemory;
+  const me = shared ? identityOf(links, d.ids!) : undefined;
+  const out: SyncDescriptor = {
+    kind: "sync",
+    type: d.type,
+    k: links.link(relayOf(d.k), "rw", me),
+    id: me ?? 0,
+  };
+  if (shared) {
+    out.sab = d.sab;
+    out.ids = d.ids;
+  } else {
+    out.copy = d.sab !== undefined ? new Uint8Array(d.sab).slice() : clients.get(d.k)!.copy.slice();
+  }
+  if (d.n !== undefined) out.n = d.n;
+  if (d.code !== undefined) out.code = d.code;
+  if (d.lock !== undefined) out.lock = passOn(d.lock, links);
+  return out;
+}
+
+const identities = new WeakMap<LinkTable, Map<SharedArrayBuffer, number>>();
+
+/** One identity per child of this one and owner's counter, for every object it gets. */
+function identityOf(links: LinkTable, ids: SharedArrayBuffer): number {
+  let byCounter = identities.get(links);
+  if (byCounter === undefined) identities.set(links, byCounter = new Map());
+  let id = byCounter.get(ids);
+  if (id === undefined) byCounter.set(ids, id = nextHolderId(new Int32Array(ids)));
+  return id;
+}
+
+function make(d: SyncDescriptor): object {
+  const client = d.sab === undefined ? new SyncClient(d.k, d.copy!) : null;
+  if (client !== null) clients.set(d.k, client);
   const side = <C>(core: (sab: SharedArrayBuffer) => C): Side<C> =>
     client === null ? { core: core(d.sab!), me: d.id } : { client };
-  const lock = d.lock === undefined ? null : adoptSync(d.lock, up, listen) as Lock | RLock;
+  const lock = d.lock === undefined ? null : adoptSync(d.lock) as Lock | RLock;
   switch (d.type) {
     case "lock":
     case "rlock": {

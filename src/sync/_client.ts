@@ -13,8 +13,8 @@
  * @module
  */
 
-import type { Upstream } from "../ipc/remote.ts";
-import type { AnyReply, SyncReply, SyncRequest } from "../protocol.ts";
+import { HolderLink } from "../handles/holder.ts";
+import type { SyncReply, SyncRequest } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { BrokenBarrierError } from "../errors.ts";
 
@@ -27,21 +27,25 @@ type Write = { n: number; i: number; v: number | bigint };
 
 /** One sync object as a subprocess holder sees it. */
 export class SyncClient {
-  readonly k: number;
   /** The holder's copy of the state. */
   readonly copy: Uint8Array;
-  #up: Upstream;
-  #pending = new Map<number, (outcome: Outcome) => void>();
-  #next = 0;
+  #link: HolderLink<SyncRequest, SyncReply>;
   #writes: Write[] = [];
   #sent = 0;
   #fresh = performance.now();
   #looking = false;
   #apply: (i: number, v: number | bigint) => void = () => {};
 
-  constructor(k: number, up: Upstream, copy: Uint8Array) {
-    this.k = k;
-    this.#up = up;
+  /**
+   * @param k The link id on this child's channel.
+   * @param copy The state as the owner sent it.
+   */
+  constructor(k: number, copy: Uint8Array) {
+    this.#link = new HolderLink(k, {
+      news: (m) => {
+        if (m.op === "m") this.#refresh(m.b, m.n);
+      },
+    });
     // Its own buffer, so typed views over it are aligned.
     this.copy = new Uint8Array(copy.byteLength);
     this.copy.set(copy);
@@ -56,21 +60,26 @@ export class SyncClient {
   read(): Uint8Array {
     if (!this.#looking && performance.now() - this.#fresh > STALE_MS) {
       this.#looking = true;
-      this.#up.send(this.k, { op: "look" });
+      this.#link.send({ op: "look" });
     }
     return this.copy;
   }
 
   /** Sends a request that has no answer. */
   send(m: SyncRequest): void {
-    this.#up.send(this.k, m);
+    this.#link.send(m);
+  }
+
+  /** The link id on this child's channel. */
+  get k(): number {
+    return this.#link.k;
   }
 
   /** Writes element `i` here at once and at the owner in order. */
   write(i: number, v: number | bigint): void {
     this.#apply(i, v);
     this.#writes.push({ n: ++this.#sent, i, v });
-    this.#up.send(this.k, { op: "put", i, v });
+    this.#link.send({ op: "put", i, v });
   }
 
   /**
@@ -78,36 +87,20 @@ export class SyncClient {
    * fires the owner is told to give up; its answer still comes, and
    * `abandoned` is called if it was a success the caller no longer wants.
    */
-  request(
+  async request(
     m: { op: "acq" | "wait"; wait: number },
     signal?: AbortSignal,
     abandoned?: () => void,
   ): Promise<Outcome> {
-    const id = ++this.#next;
-    return new Promise<Outcome>((resolve, reject) => {
-      const onAbort = () => this.#up.send(this.k, { op: "x", id });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#pending.set(id, (outcome) => {
-        signal?.removeEventListener("abort", onAbort);
-        if (signal?.aborted) {
-          if (outcome.ok) abandoned?.();
-          reject(signal.reason);
-        } else resolve(outcome);
-      });
-      this.#up.send(this.k, { ...m, id } as SyncRequest);
-    });
-  }
-
-  /** Takes one message from the owner. */
-  receive(reply: AnyReply): void {
-    const m = reply as SyncReply;
-    if (m.op === "m") return this.#refresh(m.b, m.n);
-    const settle = this.#pending.get(m.id);
-    if (settle === undefined) return;
-    this.#pending.delete(m.id);
-    if (m.op === "ok") return settle({ ok: true, value: m.value ?? 1 });
-    const error = m.error === undefined ? undefined : deserializeError(m.error);
-    settle({ ok: false, why: m.why, error });
+    const reply = await this.#link.request({ ...m, id: 0 } as SyncRequest & { id: number }, signal);
+    if (signal?.aborted) {
+      if (reply.op === "ok") abandoned?.();
+      throw signal.reason;
+    }
+    if (reply.op === "ok") return { ok: true, value: reply.value ?? 1 };
+    if (reply.op !== "no") throw new Error(`Unexpected reply ${reply.op}`);
+    const error = reply.error === undefined ? undefined : deserializeError(reply.error);
+    return { ok: false, why: reply.why, error };
   }
 
   #refresh(bytes: Uint8Array, applied: number): void {

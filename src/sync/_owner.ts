@@ -8,10 +8,9 @@
  * @module
  */
 
-import type { Link } from "../ipc/broker.ts";
-import type { LinkOwner, LinkTable } from "../handles/links.ts";
+import type { Link, LinkOwner, LinkTable } from "../handles/links.ts";
 import type { SyncDescriptor, SyncReply, SyncRequest, SyncType } from "../protocol.ts";
-import { serializeError } from "../child/serialize_error.ts";
+import { serializeError } from "../serialize_error.ts";
 import { type Deadline, deadlineOf, quietly } from "./_wait.ts";
 
 /** What a sync object does, on behalf of holder `me` (see `holderId`). */
@@ -33,13 +32,25 @@ export interface Core {
 /** The owner's own identity in lock words. */
 export const SELF_ID = 1;
 
+/**
+ * The last identity given out, in shared memory: a worker that passes an
+ * object on to a worker of its own takes the next one from here (see
+ * `SyncDescriptor.ids`), so identities stay unique among all holders.
+ */
+const counter = new Int32Array(new SharedArrayBuffer(4));
+counter[0] = SELF_ID;
 const ids = new WeakMap<object, number>();
-let nextId = SELF_ID;
 
-/** The identity of the child behind a channel's links: one per child, never 0 or `SELF_ID`. */
-export function holderId(group: object): number {
-  let id = ids.get(group);
-  if (id === undefined) ids.set(group, id = ++nextId);
+/** A fresh holder identity from `counter` (an owner's, or one a holder received). */
+export function nextHolderId(counter: Int32Array): number {
+  return Atomics.add(counter, 0, 1) + 1;
+}
+
+/** The identity of the holder behind a link: one per holder process, never 0 or `SELF_ID`. */
+export function holderId(link: Pick<Link, "group" | "me">): number {
+  if (link.me !== undefined) return link.me;
+  let id = ids.get(link.group);
+  if (id === undefined) ids.set(link.group, id = nextHolderId(counter));
   return id;
 }
 
@@ -72,9 +83,11 @@ export class SyncOwner implements LinkOwner {
   /** Describes the object for the child behind `links`. */
   describe(links: LinkTable): SyncDescriptor {
     const k = links.link(this, "rw");
-    const d: SyncDescriptor = { kind: "sync", type: this.type, k, id: holderId(links) };
-    if (links.sharesMemory) d.sab = this.core.sab;
-    else {
+    const d: SyncDescriptor = { kind: "sync", type: this.type, k, id: holderId({ group: links }) };
+    if (links.sharesMemory) {
+      d.sab = this.core.sab;
+      d.ids = counter.buffer as SharedArrayBuffer;
+    } else {
       const holding = this.#byGroup.get(links);
       d.copy = new Uint8Array(this.core.sab).slice();
       if (holding !== undefined) holding.sent = d.copy.slice();
@@ -83,7 +96,7 @@ export class SyncOwner implements LinkOwner {
   }
 
   attach(link: Link): void {
-    const me = holderId(link.group);
+    const me = holderId(link);
     this.#byGroup.set(link.group, { link, me, held: 0, puts: 0, sent: null, waits: new Map() });
     if (link.sharesMemory) return;
     let owners = groups.get(link.group);

@@ -163,7 +163,7 @@ export class Barrier {
     if (adopting !== null) {
       this.#side = adopting;
       adopting = null;
-      shareSync(this, "Barrier", null);
+      shareSync(this, null);
       return;
     }
     if (!Number.isInteger(parties) || parties < 1 || parties > 0x7fffffff) {
@@ -174,7 +174,7 @@ export class Barrier {
     const core = new BarrierCore(new SharedArrayBuffer(BYTES));
     new Int32Array(core.sab)[PARTIES] = parties;
     this.#side = { core, me: SELF_ID };
-    shareSync(this, "Barrier", new SyncOwner(core, "barrier"));
+    shareSync(this, new SyncOwner(core, "barrier"));
   }
 
   #words(): Int32Array {

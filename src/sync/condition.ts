@@ -97,7 +97,7 @@ export class Condition {
       this.#lock = adopting.lock;
       this.#h = lockHandle(this.#lock);
       adopting = null;
-      shareSync(this, "Condition", null);
+      shareSync(this, null);
       return;
     }
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
@@ -114,7 +114,7 @@ export class Condition {
     }
     const core = new ConditionCore(new SharedArrayBuffer(4), lockCore);
     this.#side = { core, me: SELF_ID };
-    shareSync(this, "Condition", new SyncOwner(core, "condition"), (d, links) => {
+    shareSync(this, new SyncOwner(core, "condition"), (d, links) => {
       d.lock = lockOwner.describe(links);
     });
   }

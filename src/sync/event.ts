@@ -83,12 +83,12 @@ export class Event {
     if (adopting !== null) {
       this.#side = adopting;
       adopting = null;
-      shareSync(this, "Event", null);
+      shareSync(this, null);
       return;
     }
     const core = new EventCore(new SharedArrayBuffer(8));
     this.#side = { core, me: SELF_ID };
-    shareSync(this, "Event", new SyncOwner(core, "event"));
+    shareSync(this, new SyncOwner(core, "event"));
   }
 
   /** Sets the flag and wakes every process waiting for it. */

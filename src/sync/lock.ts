@@ -34,7 +34,7 @@ function handleFor(lock: Lock | RLock, what: "Lock" | "RLock"): LockHandle {
   const handle = adopting ?? new LockHandle(what, null);
   adopting = null;
   handles.set(lock, handle);
-  shareSync(lock, what, handle.owner);
+  shareSync(lock, handle.owner);
   return handle;
 }
 

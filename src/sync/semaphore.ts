@@ -140,7 +140,7 @@ export class Semaphore {
       this.#side = adopting.side;
       this.#bound = adopting.bound;
       adopting = null;
-      shareSync(this, this.#name(), null);
+      shareSync(this, null);
       return;
     }
     if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
@@ -153,7 +153,7 @@ export class Semaphore {
     this.#side = { core, me: SELF_ID };
     this.#bound = bound;
     const owner = new SyncOwner(core, "semaphore");
-    shareSync(this, this.#name(), owner, (d) => (d.n = bound));
+    shareSync(this, owner, (d) => (d.n = bound));
   }
 
   #name(): string {

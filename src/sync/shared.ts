@@ -120,7 +120,7 @@ function make(
     new SharedArrayBuffer(Math.max(1, length) * cls.BYTES_PER_ELEMENT),
     code,
   );
-  shareSync(object, what, new SyncOwner(core, what === "Value" ? "value" : "array"), (d, links) => {
+  shareSync(object, new SyncOwner(core, what === "Value" ? "value" : "array"), (d, links) => {
     d.code = code;
     d.n = length;
     if (lockOwner !== null) d.lock = lockOwner.describe(links);
@@ -182,7 +182,7 @@ export class Value<C extends Typecode = Typecode> {
     if (adopting !== null) {
       this.#a = adopting;
       adopting = null;
-      shareSync(this, "Value", null);
+      shareSync(this, null);
       return;
     }
     this.#a = make(this, "Value", typecode, 1, options);
@@ -255,7 +255,7 @@ export class SharedArray<C extends Typecode = Typecode> {
       this.#a = adopting;
       this.#length = adopting.length;
       adopting = null;
-      shareSync(this, "SharedArray", null);
+      shareSync(this, null);
       return;
     }
     classOf(typecode);

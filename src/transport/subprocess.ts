@@ -96,6 +96,10 @@ function checkMessage(message: unknown): ChildMessage {
     case "h":
       ok = Number.isInteger(m.k) && object(m.m);
       break;
+    case "hd":
+      ok = Number.isInteger(m.k) && Number.isInteger(m.of) && Number.isInteger(m.g) &&
+        typeof m.mem === "boolean" && (m.me === undefined || Number.isInteger(m.me));
+      break;
     default:
       throw new ProtocolError(
         `Expected a message whose \`t\` is a known kind, got ${

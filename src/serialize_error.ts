@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SerializedError } from "../protocol.ts";
+import type { SerializedError } from "./protocol.ts";
 
 function isError(value: unknown): value is Error {
   return value instanceof Error ||
