@@ -22,6 +22,11 @@
 
 // First: in a program started as its own child, this becomes the child.
 import "./src/child/bootstrap.ts";
+// Static, so the child entries are in the module graph wherever this library
+// is installed (`deno cache`, `--cached-only`, JSR); each starts a child only
+// as the main module of a worker or of `deno run`.
+import "./src/child/worker_entry.ts";
+import "./src/child/subprocess_entry.ts";
 
 export {
   BrokenBarrierError,

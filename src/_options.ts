@@ -16,8 +16,14 @@ export function checkKnownKeys(what: string, options: object, known: readonly st
   // for…in rather than Object.keys(): no array per call on a queue's hot path.
   for (const key in options) {
     if (!known.includes(key)) {
+      // Option names are Python's keyword names (snake_case words joined in
+      // camelCase, run-together words kept: `maxtasksperchild` on Pool,
+      // `maxTasksPerChild` on the executor), so a casing slip is likely.
+      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
       throw new TypeError(
-        `Unknown option ${JSON.stringify(key)} for ${what}: the options are ${known.join(", ")}`,
+        `Unknown option ${JSON.stringify(key)} for ${what}${
+          near === undefined ? "" : ` (did you mean ${JSON.stringify(near)}?)`
+        }: the options are ${known.join(", ")}`,
       );
     }
   }

@@ -10,12 +10,12 @@
 
 import { StateError, ValueError } from "./errors.ts";
 import { registerShareable } from "./handles/share.ts";
-import { closedError } from "./ipc/_errors.ts";
+import { closedError } from "./ipc/errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, withClosing } from "./ipc/options.ts";
 import { Bytes, snapshot } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
-import { asBytes, notBytes } from "./ipc/_bytes.ts";
+import { asBytes, notBytes } from "./connection/_bytes.ts";
 import { defineHandleType, once } from "./handles/revive.ts";
 import { remoteEnd } from "./ipc/remote.ts";
 import type { HandleDescriptor } from "./protocol.ts";

@@ -12,6 +12,8 @@ import { LocalTarget, ManagerState, Store } from "./manager/_store.ts";
 import { DictProxy, makeDict } from "./manager/dict.ts";
 import { ListProxy, makeList } from "./manager/list.ts";
 import { describe } from "./_describe.ts";
+// How a child adopts a proxy (the handle-type registry, see handles/revive.ts).
+import "./manager/_remote.ts";
 
 export { DictProxy, ListProxy, type ManagerKey };
 

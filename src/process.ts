@@ -12,7 +12,7 @@ import { currentProcess, nextChildIdent, trackChild, untrackChild } from "./cont
 import { StateError } from "./errors.ts";
 import type { Permissions } from "./permissions.ts";
 import type { RunMessage, SubclassSpec, TargetSpec } from "./protocol.ts";
-import { resolveTarget } from "./child/resolve.ts";
+import { resolveTarget } from "./resolve.ts";
 import {
   type Backend,
   checkBackend,

@@ -11,7 +11,7 @@ import { defineHandleType, once } from "./handles/revive.ts";
 import type { HandleDescriptor } from "./protocol.ts";
 import { remoteEnd } from "./ipc/remote.ts";
 import { Broker } from "./ipc/broker.ts";
-import { closedError } from "./ipc/_errors.ts";
+import { closedError } from "./ipc/errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, waitOf, type WaitOptions, withClosing } from "./ipc/options.ts";
 import { snapshot } from "./ipc/snapshot.ts";

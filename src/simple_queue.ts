@@ -7,7 +7,7 @@
 
 import { registerShareable } from "./handles/share.ts";
 import { Broker } from "./ipc/broker.ts";
-import { closedError } from "./ipc/_errors.ts";
+import { closedError } from "./ipc/errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { withClosing } from "./ipc/options.ts";
 import { snapshot } from "./ipc/snapshot.ts";

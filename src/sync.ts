@@ -5,6 +5,9 @@
  * @module
  */
 
+// How a child adopts any of them (the handle-type registry, see handles/revive.ts).
+import "./sync/_adopt.ts";
+
 export { Barrier } from "./sync/barrier.ts";
 export { Condition } from "./sync/condition.ts";
 export { Event } from "./sync/event.ts";

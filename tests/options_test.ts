@@ -5,7 +5,22 @@ import * as mp from "../mod.ts";
 import { equal, rejects, throws } from "./_assert.ts";
 
 const unknown = (key: string, what: string) =>
-  new RegExp(`^Unknown option "${key}" for ${what.replace(/[().]/g, "\\$&")}: the options are `);
+  new RegExp(
+    `^Unknown option "${key}" for ${
+      what.replace(/[().]/g, "\\$&")
+    }( \\(did you mean "\\w+"\\?\\))?: the options are `,
+  );
+
+Deno.test("a casing slip names the option: Pool's maxtasksperchild, the executor's maxTasksPerChild", () => {
+  throws(() => new mp.Pool({ processes: 1, maxTasksPerChild: 2 } as never), {
+    name: "TypeError",
+    message: /^Unknown option "maxTasksPerChild" for Pool \(did you mean "maxtasksperchild"\?\)/,
+  });
+  throws(() => new mp.ProcessPoolExecutor({ maxWorkers: 1, maxtasksperchild: 2 } as never), {
+    name: "TypeError",
+    message: /\(did you mean "maxTasksPerChild"\?\)/,
+  });
+});
 
 Deno.test("new Pool() refuses an unknown option and a number given as a string", () => {
   throws(() => new mp.Pool({ procesess: 2 } as never), {

@@ -1,5 +1,5 @@
 import * as mp from "../mod.ts";
-import { compileFunction } from "../src/child/resolve.ts";
+import { compileFunction } from "../src/resolve.ts";
 import { isTaskRef, toTargetSpec } from "../src/target.ts";
 import { deepEqual, equal, match, ok, throws } from "./_assert.ts";
 import { T } from "./fixtures/tasks.ts";

@@ -10,8 +10,8 @@
 import "../queue.ts";
 import "../simple_queue.ts";
 import "../connection.ts";
-import "../sync/_adopt.ts";
-import "../manager/_remote.ts";
+import "../sync.ts";
+import "../manager.ts";
 
 export { flushHolders, receiveOnLink, setUpstream } from "../handles/holder.ts";
 export { reviveHandles } from "../handles/revive.ts";

@@ -16,7 +16,7 @@ import type {
   RunMessage,
   TaskMessage,
 } from "../protocol.ts";
-import { defineMethods, resolveTarget } from "./resolve.ts";
+import { defineMethods, resolveTarget } from "../resolve.ts";
 import { cloneable, serializeError } from "../serialize_error.ts";
 
 type Callable = (...args: unknown[]) => unknown;

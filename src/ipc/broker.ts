@@ -8,7 +8,7 @@
  */
 
 import { type FullError, ValueError } from "../errors.ts";
-import { emptyError, eofError, fullError, joinTimeout } from "./_errors.ts";
+import { emptyError, eofError, fullError, joinTimeout } from "./errors.ts";
 import type { HolderRequest } from "../protocol.ts";
 import type { Link, LinkOwner } from "../handles/links.ts";
 import { serializeError } from "../serialize_error.ts";

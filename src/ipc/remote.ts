@@ -22,7 +22,7 @@ import type { HolderRequest, OwnerReply } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
 import { Deque } from "./_deque.ts";
 import type { Wait } from "./broker.ts";
-import { emptyError, eofError, fullError, joinTimeout } from "./_errors.ts";
+import { emptyError, eofError, fullError, joinTimeout } from "./errors.ts";
 import type { End } from "./end.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
 

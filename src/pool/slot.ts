@@ -7,7 +7,7 @@
  * @module
  */
 
-import { resolveTarget } from "../child/resolve.ts";
+import { resolveTarget } from "../resolve.ts";
 import { currentProcess, nextChildIdent } from "../context.ts";
 import { extractHandles, type Found, shareHandles } from "../handles/share.ts";
 import type {

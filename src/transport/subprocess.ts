@@ -20,8 +20,6 @@ import { BytesJoiner, decodeFrame, FrameDecoder, FrameWriter } from "../codec.ts
 import { ProtocolError } from "../errors.ts";
 import type { ChildMessage, ParentMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
-// Static, so the entry is in the module graph wherever this library is installed.
-import "../child/subprocess_entry.ts";
 
 /** The module `deno run` starts a child from. */
 export const ENTRY = new URL("../child/subprocess_entry.ts", import.meta.url).href;

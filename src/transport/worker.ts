@@ -7,8 +7,6 @@
 
 import type { ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
-// Static, so the entry is in the module graph wherever this library is installed.
-import "../child/worker_entry.ts";
 
 /** The module a worker child starts from. */
 export const ENTRY = new URL("../child/worker_entry.ts", import.meta.url).href;

@@ -6,7 +6,7 @@
 
 import { ValueError } from "../errors.ts";
 import { describe } from "../_describe.ts";
-import { Bytes } from "./snapshot.ts";
+import { Bytes } from "../ipc/snapshot.ts";
 
 /**
  * A plain `Uint8Array` over the bytes of `buffer`.

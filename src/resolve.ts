@@ -5,8 +5,8 @@
  * @module
  */
 
-import { loadingTargetModule } from "../_guard.ts";
-import type { TargetSpec } from "../protocol.ts";
+import { loadingTargetModule } from "./_guard.ts";
+import type { TargetSpec } from "./protocol.ts";
 
 type Callable = (...args: unknown[]) => unknown;
 
