@@ -7,8 +7,7 @@
 
 import { checkKnownKeys } from "./_options.ts";
 import { assertCloneable } from "./clone.ts";
-import { extractHandles, type Found } from "./handles/share.ts";
-import { Connection } from "./connection.ts";
+import { extractHandles } from "./handles/share.ts";
 import { cpuCount } from "./context.ts";
 import { StateError } from "./errors.ts";
 import { AsyncResult } from "./pool/async_result.ts";
@@ -117,16 +116,10 @@ export class Pool implements AsyncDisposable {
     }
     const init = initializer === undefined ? null : toTargetSpec(initializer, "initializer");
     if (backend !== "inline") {
-      const found: Found[] = [];
       assertCloneable(
-        extractHandles(initargs, [], found) as unknown[],
+        extractHandles(initargs, [], []) as unknown[],
         (i) => `Pool initarg ${i}`,
       );
-      if (found.some(({ handle }) => handle instanceof Connection)) {
-        throw new TypeError(
-          "A Connection cannot be a Pool initarg: every worker would need it, and a Connection has one holder. Pass a Queue, or pass the Connection to one task",
-        );
-      }
     }
     this.#backend = backend;
     this.#timeout = opts.timeout;

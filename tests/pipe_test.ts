@@ -173,7 +173,7 @@ for (const backend of BACKENDS) {
     await finish(p);
   });
 
-  test("pool tasks get a Connection, again and again; a Connection in initargs is refused", async () => {
+  test("pool tasks get a Connection, again and again", async () => {
     const [a, b] = mp.Pipe<number>();
     const pool = new mp.Pool({ processes: 1, backend });
     try {
@@ -188,8 +188,28 @@ for (const backend of BACKENDS) {
       pool.close();
       await deadline(pool.join(), 10_000, "pool join");
     }
-    const [, d] = mp.Pipe();
-    throws(() => new mp.Pool({ processes: 1, backend, initargs: [d] }), /initarg/);
+  });
+
+  test("a Connection in initargs reaches every pool worker", async () => {
+    const [a, b] = mp.Pipe<string>();
+    const pool = new mp.Pool({
+      processes: 2,
+      backend,
+      initializer: async (conn: mp.Connection<string>) => {
+        await conn.send(`ready ${Deno.pid}`);
+      },
+      initargs: [b],
+    });
+    try {
+      await pool.map((x: number) => x, [1, 2, 3, 4]);
+      const got = [await a.recv({ timeout: 10_000 }), await a.recv({ timeout: 10_000 })];
+      ok(got.every((m) => typeof m === "string" && m.startsWith("ready ")), String(got));
+    } finally {
+      pool.close();
+      await deadline(pool.join(), 10_000, "pool join");
+    }
+    b.close();
+    await rejects(a.recv({ timeout: 10_000 }), mp.EOFError);
   });
 
   test("a child writes 10 000 messages to its end's writable; the parent's readable ends at EOF", async () => {
