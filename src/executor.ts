@@ -10,7 +10,7 @@ import { cpuCount } from "./context.ts";
 import { CancelledError, StateError } from "./errors.ts";
 import { Pool } from "./pool.ts";
 import { checkPositiveInteger, type Items } from "./pool/options.ts";
-import { checkBackend } from "./spawn.ts";
+import { backendOf } from "./backend.ts";
 import { describe } from "./_describe.ts";
 import type { Target } from "./target.ts";
 import { Completions } from "./executor/_as_completed.ts";
@@ -83,7 +83,7 @@ export class ProcessPoolExecutor implements AsyncDisposable {
     );
     const { maxWorkers = cpuCount(), backend = "worker", maxTasksPerChild } = opts;
     checkPositiveInteger("maxWorkers", maxWorkers);
-    checkBackend(backend, ["worker", "subprocess"]);
+    backendOf(backend, ["worker", "subprocess"]);
     if (maxTasksPerChild !== undefined) checkPositiveInteger("maxTasksPerChild", maxTasksPerChild);
     this.#pool = new Pool({
       processes: maxWorkers,

@@ -26,7 +26,8 @@ import {
   type ResultCallbacks,
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
-import { checkBackend, checkMaxFrameBytes, checkMaxHeapMb, checkPermissionsHere } from "./spawn.ts";
+import { backendOf } from "./backend.ts";
+import { checkMaxFrameBytes, checkMaxHeapMb } from "./spawn.ts";
 import { describe } from "./_describe.ts";
 import { type Target, toTargetSpec } from "./target.ts";
 
@@ -98,24 +99,19 @@ export class Pool implements AsyncDisposable {
     checkKnownKeys("Pool", opts, POOL_OPTIONS);
     const { processes = cpuCount(), backend = "worker", initializer, initargs = [] } = opts;
     checkPositiveInteger("processes", processes);
-    checkBackend(backend, ["worker", "subprocess", "inline"]);
+    const rules = backendOf(backend, ["worker", "subprocess", "inline"]);
     if (opts.maxtasksperchild !== undefined) {
       checkPositiveInteger("maxtasksperchild", opts.maxtasksperchild);
     }
     if (opts.timeout !== undefined) checkTimeout(opts.timeout);
     if (opts.maxFrameBytes !== undefined) checkMaxFrameBytes(opts.maxFrameBytes);
-    if (opts.maxHeapMb !== undefined) checkMaxHeapMb(opts.maxHeapMb, backend);
-    checkPermissionsHere(opts.permissions, backend);
-    if (backend === "inline" && opts.permissions !== undefined && opts.permissions !== "inherit") {
-      throw new TypeError(
-        'The "inline" backend runs tasks in this process, so it cannot narrow their permissions: use backend "worker" or "subprocess" with `permissions`',
-      );
-    }
+    if (opts.maxHeapMb !== undefined) checkMaxHeapMb(opts.maxHeapMb);
+    rules.checkOptions(opts);
     if (!Array.isArray(initargs)) {
       throw new TypeError(`Expected \`initargs\` to be an array, got ${describe(initargs)}`);
     }
     const init = initializer === undefined ? null : toTargetSpec(initializer, "initializer");
-    if (backend !== "inline") {
+    if (rules.children) {
       assertCloneable(
         extractHandles(initargs, [], []) as unknown[],
         (i) => `Pool initarg ${i}`,

@@ -13,14 +13,8 @@ import { StateError } from "./errors.ts";
 import type { Permissions } from "./permissions.ts";
 import type { RunMessage, SubclassSpec, TargetSpec } from "./protocol.ts";
 import { resolveTarget } from "./resolve.ts";
-import {
-  type Backend,
-  checkBackend,
-  checkMaxFrameBytes,
-  checkMaxHeapMb,
-  checkPermissionsHere,
-  spawnChannel,
-} from "./spawn.ts";
+import { backendOf } from "./backend.ts";
+import { type Backend, checkMaxFrameBytes, checkMaxHeapMb, spawnChannel } from "./spawn.ts";
 import { describe } from "./_describe.ts";
 import { type Target, toTargetSpec } from "./target.ts";
 import { type Channel, exitcodeOf, type ExitStatus } from "./transport/channel.ts";
@@ -186,10 +180,10 @@ export class Process<A extends unknown[] = unknown[]> {
     if (!Array.isArray(args)) {
       throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}`);
     }
-    checkBackend(backend, ["worker", "subprocess"]);
+    const rules = backendOf(backend, ["worker", "subprocess"]);
     if (options.maxFrameBytes !== undefined) checkMaxFrameBytes(options.maxFrameBytes);
-    if (options.maxHeapMb !== undefined) checkMaxHeapMb(options.maxHeapMb, backend);
-    checkPermissionsHere(options.permissions, backend);
+    if (options.maxHeapMb !== undefined) checkMaxHeapMb(options.maxHeapMb);
+    rules.checkOptions(options);
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#maxHeapMb = options.maxHeapMb;
     this.#args = args;

@@ -21,7 +21,7 @@ export const LAYERS: [string, RegExp[]][] = [
     /^src\/(queue|simple_queue|connection|pipe|sync|manager)\.ts$/,
     /^src\/(connection|sync|manager)\//,
   ]],
-  ["start a child", [/^src\/(spawn|permissions)\.ts$/]],
+  ["backends, start a child", [/^src\/(spawn|permissions|backend)\.ts$/, /^src\/backend\//]],
   ["processes", [/^src\/(process|context)\.ts$/]],
   ["pool", [/^src\/pool(\.ts|\/)/]],
   ["executor", [/^src\/executor(\.ts|\/)/]],

@@ -18,7 +18,8 @@ import type {
   TaskMessage,
 } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
-import { type ChildChannel, spawnChannel } from "../spawn.ts";
+import type { ChildChannel } from "../backend.ts";
+import { spawnChannel } from "../spawn.ts";
 import type { ExitStatus } from "../transport/channel.ts";
 import { packItems } from "./chunker.ts";
 import type { Chunk } from "./job.ts";
