@@ -417,6 +417,15 @@ export interface DupMessage {
   me?: number;
 }
 
+/**
+ * Worker ⇄ parent, either way: handle messages (`h`, `hd`) sent in one turn,
+ * posted as one (see `transport/batch.ts`); delivered in order.
+ */
+export interface BatchMessage<M> {
+  t: "batch";
+  ms: M[];
+}
+
 /** Every message a child sends to its parent. */
 export type ChildMessage =
   | DupMessage

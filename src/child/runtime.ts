@@ -62,6 +62,8 @@ export interface ChildHost {
    * once the transport has taken them all (subprocess children only).
    */
   sendNow?(message: ChildMessage): Promise<void>;
+  /** Hands any messages held back for coalescing to the transport now. */
+  flush?(): void;
 }
 
 type Handles = typeof import("./_handles.ts");
@@ -82,6 +84,7 @@ function loadHandles(host: ChildHost): Promise<Handles> {
         return host.backlog?.();
       },
       dup: (m) => host.send(m),
+      flush: host.flush,
       sendNow: sendNow && ((k, m) => sendNow({ t: "h", k, m })),
     });
     return handles = module;

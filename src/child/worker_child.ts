@@ -8,14 +8,15 @@
  * @module
  */
 
-import type { ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
+import type { BatchMessage, ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
+import { Batcher, unbatch } from "../transport/batch.ts";
 import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 /* The worker global, typed here so this module also loads in a program's
  * main module graph (see bootstrap.ts), where the worker lib is not in scope. */
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ParentMessage>) => void) | null;
+  onmessage: ((event: MessageEvent<ParentMessage | BatchMessage<ParentMessage>>) => void) | null;
   close(): void;
 }
 
@@ -48,12 +49,17 @@ export function runWorkerChild(after?: Promise<unknown>): void {
   if (tid !== null) scope.postMessage({ t: "thread", tid } satisfies ThreadMessage);
   const realExit = Deno.exit;
   let ended = false;
+  const out = new Batcher<ChildMessage>(
+    (message, transfer) =>
+      transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer),
+    queueMicrotask,
+  );
 
   function end(code: number): never {
     if (!ended) {
       ended = true;
       flushBeforeExit();
-      scope.postMessage({ t: "exit", code } satisfies ChildMessage);
+      out.send({ t: "exit", code });
     }
     return realExit(code);
   }
@@ -65,18 +71,19 @@ export function runWorkerChild(after?: Promise<unknown>): void {
 
   const runtime = new ChildRuntime({
     sharesMemory: true,
-    send: (message, transfer) =>
-      transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer),
+    send: (message, transfer) => out.send(message, transfer),
+    flush: () => out.flush(),
     exit: (code) => end(code),
   });
+  const receive = (message: ParentMessage) => runtime.receive(message);
   if (after === undefined) {
-    scope.onmessage = (event) => runtime.receive(event.data);
+    scope.onmessage = (event) => unbatch(event.data, receive);
     return;
   }
   const early: ParentMessage[] = [];
-  scope.onmessage = (event) => early.push(event.data);
+  scope.onmessage = (event) => unbatch(event.data, (message) => early.push(message));
   after.then(() => {
-    scope.onmessage = (event) => runtime.receive(event.data);
+    scope.onmessage = (event) => unbatch(event.data, receive);
     for (const message of early) runtime.receive(message);
   });
 }

@@ -28,6 +28,12 @@ export interface Upstream {
    * every byte, so the sender may reuse its buffer then and no copy is made.
    */
   sendNow?(k: number, m: AnyRequest): Promise<void>;
+  /**
+   * Hands what the transport holds back (a worker coalesces a turn's handle
+   * messages) to it now: for a sender whose promise says its message has
+   * left, before shared memory could tell anyone it did.
+   */
+  flush?(): void;
 }
 
 /** Whatever hears from an owner on one link. */

@@ -76,6 +76,7 @@ function flushOutbox(): Promise<void> | void {
       failed ??= error;
     }
   }
+  upstream().flush?.();
   if (failed !== undefined) throw failed;
   return backlog;
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
+import type { BatchMessage, ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
+import { Batcher, unbatch } from "./batch.ts";
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
 /** The module a worker child starts from. */
@@ -87,6 +88,7 @@ export class WorkerChannel implements Channel {
   readonly exited: Promise<ExitStatus>;
   onMessage: (message: ChildMessage) => void = () => {};
   #worker: Worker;
+  #out: Batcher<ParentMessage>;
   #settle!: (status: ExitStatus) => void;
   #done = false;
   #refed = true;
@@ -101,13 +103,25 @@ export class WorkerChannel implements Channel {
     };
     if (options.permissions !== undefined) init.deno = { permissions: options.permissions };
     this.#worker = new Worker(options.start?.module ?? ENTRY, init);
-    this.#worker.onmessage = (event: MessageEvent<ChildMessage | ThreadMessage>) => {
+    const worker = this.#worker;
+    this.#out = new Batcher<ParentMessage>(
+      // An empty transfer list still costs a WebIDL conversion per message.
+      (message, transfer) =>
+        transfer === undefined
+          ? worker.postMessage(message)
+          : worker.postMessage(message, transfer),
+      queueMicrotask,
+    );
+    const deliver = (message: ChildMessage) => this.onMessage(message);
+    worker.onmessage = (
+      event: MessageEvent<ChildMessage | ThreadMessage | BatchMessage<ChildMessage>>,
+    ) => {
       const message = event.data;
       if (message.t === "thread") {
         this.#tid = message.tid;
         return;
       }
-      this.onMessage(message);
+      unbatch(message, deliver);
       if (message.t === "exit") this.#finish({ code: message.code, signal: null });
     };
     // An unhandled worker error would otherwise end the whole parent process.
@@ -123,9 +137,7 @@ export class WorkerChannel implements Channel {
   }
 
   send(message: ParentMessage, transfer?: Transferable[]): void {
-    // An empty transfer list still costs a WebIDL conversion per message.
-    if (transfer === undefined) this.#worker.postMessage(message);
-    else this.#worker.postMessage(message, transfer);
+    this.#out.send(message, transfer);
   }
 
   kill(signal: StopSignal): Promise<boolean> {
