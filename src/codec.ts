@@ -355,21 +355,28 @@ export class FrameWriter {
   #write: (bytes: Uint8Array) => void;
   #v8: () => V8Serializer | null;
   #maxFrameBytes: number;
+  #later: (flush: () => void) => void;
 
   /**
    * @param write Hands bytes to the underlying stream.
    * @param v8 Returns the V8 serializer, or `null` while it is not loaded.
    * @param maxFrameBytes The largest payload the reader at the other end
    * accepts: a larger message is refused here, before anything is written.
+   * @param later When queued frames are written: `queueMicrotask` (once this
+   * turn's microtasks so far have run), or `setImmediate` (once all of them
+   * have: a holder's whole exchange — its put, then its next get — in one
+   * write).
    */
   constructor(
     write: (bytes: Uint8Array) => void,
     v8: () => V8Serializer | null,
     maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
+    later: (flush: () => void) => void = queueMicrotask,
   ) {
     this.#write = write;
     this.#v8 = v8;
     this.#maxFrameBytes = maxFrameBytes;
+    this.#later = later;
   }
 
   /**
@@ -416,7 +423,7 @@ export class FrameWriter {
     if (this.#pendingBytes >= BATCH_BYTES) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      queueMicrotask(() => this.flush());
+      this.#later(() => this.flush());
     }
   }
 

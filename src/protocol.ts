@@ -355,6 +355,26 @@ export interface ThreadMessage {
   tid: number;
 }
 
+/**
+ * Parent → worker child, first of all: the counter its posts take their
+ * numbers from (see `transport/order.ts`). The transport keeps it; it is not
+ * a `ParentMessage`.
+ */
+export interface OrderMessage {
+  t: "order";
+  counter: SharedArrayBuffer;
+}
+
+/**
+ * Worker child → parent: number `n` was taken for a post that failed; the
+ * parent stops waiting for it. Every post a worker child makes after the
+ * `order` message carries its number as `n`.
+ */
+export interface SkipMessage {
+  t: "skip";
+  n: number;
+}
+
 /** Child → parent: the pool worker is initialized and takes tasks. */
 export interface ReadyMessage {
   t: "ready";

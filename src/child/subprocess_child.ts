@@ -2,10 +2,10 @@
  * The code of a "subprocess" child, run by `subprocess_entry.ts` (or by
  * `bootstrap.ts` in a compiled program started as its own child).
  *
- * Frames from the parent arrive on stdin; when stdin ends the parent is gone
- * (possibly SIGKILLed) and the child exits at once, so no child outlives its
- * parent. Frames to the parent leave on fd 3, a socket shared with the parent
- * only.
+ * A child that answers (`duplex`) exchanges frames with its parent on fd 3,
+ * a socket shared with the parent only; a one-shot run gets its one message
+ * on stdin. When that stream ends the parent is gone (possibly SIGKILLed)
+ * and the child exits at once, so no child outlives its parent.
  *
  * Start-up is kept at the cost of a bare `deno run`: `node:net` (needed for
  * fd 3, ~15 ms to load) and `node:v8` (~3 ms) are loaded only when a message
@@ -15,6 +15,7 @@
  */
 
 import type { Socket } from "node:net";
+import { setImmediate } from "node:timers";
 import {
   BytesJoiner,
   decodeFrame,
@@ -68,7 +69,7 @@ export async function runSubprocessChild(
   function openSocket(): Promise<Socket> {
     if (!duplex) throw new Error("This child was started without a channel back to its parent");
     opening ??= import("node:net").then(({ Socket }) => {
-      const s = new Socket({ fd: 3, readable: false, writable: true });
+      const s = new Socket({ fd: 3, readable: true, writable: true });
       s.on("error", () => realExit(1));
       for (const bytes of backlog.splice(0)) s.write(bytes);
       socket = s;
@@ -87,6 +88,7 @@ export async function runSubprocessChild(
     },
     () => v8,
     maxFrameBytes,
+    setImmediate,
   );
 
   const realExit: (code?: number) => never = Deno.exit;
@@ -139,11 +141,29 @@ export async function runSubprocessChild(
     exit,
     backlog: congestion,
     sendNow,
+    flush: () => writer.flush(),
   });
 
-  await after;
   const decoder = new FrameDecoder(maxFrameBytes);
   const joiner = new BytesJoiner();
+  if (duplex) {
+    // Both ways on the fd-3 socket: its reads go through the event loop, where
+    // a read of stdin waits on a thread of its own (~17 µs a message here). A
+    // child that answers loads node:net and node:v8 on its first message
+    // anyway, so it loads them now, while the parent prepares that message.
+    const s = await Promise.all([loadV8(), openSocket()]).then(([, s]) => s);
+    await after;
+    s.on("data", (chunk: Uint8Array) => {
+      for (const frame of decoder.push(chunk)) {
+        const message = joiner.accept(decodeFrame(frame, v8)) as ParentMessage | undefined;
+        if (message !== undefined) runtime.receive(message);
+      }
+    });
+    // The parent is gone (possibly SIGKILLed): its end of the socket closed.
+    s.on("end", () => realExit(0));
+    return;
+  }
+  await after;
   for (;;) {
     // A fresh buffer per read: the decoder keeps views of unfinished frames.
     const buffer = new Uint8Array(64 * 1024);
@@ -153,9 +173,7 @@ export async function runSubprocessChild(
       if (needsV8(frame)) await loadV8();
       const message = joiner.accept(decodeFrame(frame, v8)) as ParentMessage | undefined;
       if (message === undefined) continue;
-      // Anything beyond a one-shot run may answer with values JSON cannot carry.
-      // (A run message carrying handles answers too: its holders talk to the owner.)
-      if (message.t !== "run" || message.hs) await Promise.all([loadV8(), openSocket()]);
+      // A one-shot run carrying no handles: nothing goes back to the parent.
       runtime.receive(message);
     }
   }

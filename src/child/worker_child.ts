@@ -8,15 +8,25 @@
  * @module
  */
 
-import type { BatchMessage, ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
+import { setImmediate } from "node:timers";
+import type {
+  BatchMessage,
+  ChildMessage,
+  OrderMessage,
+  ParentMessage,
+  ThreadMessage,
+} from "../protocol.ts";
 import { Batcher, unbatch } from "../transport/batch.ts";
+import { stamped } from "../transport/order.ts";
 import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 /* The worker global, typed here so this module also loads in a program's
  * main module graph (see bootstrap.ts), where the worker lib is not in scope. */
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ParentMessage | BatchMessage<ParentMessage>>) => void) | null;
+  onmessage:
+    | ((event: MessageEvent<ParentMessage | BatchMessage<ParentMessage> | OrderMessage>) => void)
+    | null;
   close(): void;
 }
 
@@ -49,10 +59,12 @@ export function runWorkerChild(after?: Promise<unknown>): void {
   if (tid !== null) scope.postMessage({ t: "thread", tid } satisfies ThreadMessage);
   const realExit = Deno.exit;
   let ended = false;
+  // Every post takes its number from the parent's counter (see transport/order.ts).
+  let post = (message: object, transfer?: Transferable[]) =>
+    transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer);
   const out = new Batcher<ChildMessage>(
-    (message, transfer) =>
-      transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer),
-    queueMicrotask,
+    (message, transfer) => post(message, transfer),
+    setImmediate,
   );
 
   function end(code: number): never {
@@ -76,14 +88,18 @@ export function runWorkerChild(after?: Promise<unknown>): void {
     exit: (code) => end(code),
   });
   const receive = (message: ParentMessage) => runtime.receive(message);
-  if (after === undefined) {
-    scope.onmessage = (event) => unbatch(event.data, receive);
-    return;
-  }
   const early: ParentMessage[] = [];
-  scope.onmessage = (event) => unbatch(event.data, (message) => early.push(message));
-  after.then(() => {
-    scope.onmessage = (event) => unbatch(event.data, receive);
-    for (const message of early) runtime.receive(message);
+  let ready = after === undefined;
+  scope.onmessage = (event) => {
+    const message = event.data;
+    if (message.t === "order") {
+      post = stamped(new Int32Array(message.counter), post);
+      return;
+    }
+    unbatch(message, ready ? receive : (m) => early.push(m));
+  };
+  after?.then(() => {
+    ready = true;
+    for (const message of early.splice(0)) runtime.receive(message);
   });
 }

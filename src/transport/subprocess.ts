@@ -142,9 +142,11 @@ export class SubprocessChannel implements Channel {
     this.pid = this.#child.pid ?? -1;
     const stdin = this.#child.stdin!;
     stdin.on("error", () => {});
-    this.#writer = new FrameWriter((bytes) => stdin.write(bytes), () => v8, options.maxFrameBytes);
     const socket = options.duplex ? this.#child.stdio[3] as Socket : null;
     this.#socket = socket;
+    // A child that answers reads its frames from the socket too (see subprocess_child.ts).
+    const out = socket ?? stdin;
+    this.#writer = new FrameWriter((bytes) => out.write(bytes), () => v8, options.maxFrameBytes);
     let socketClosed = socket === null;
     const closed = new Promise<void>((resolve) => {
       socket?.on("close", () => {

@@ -5,8 +5,21 @@
  * @module
  */
 
-import type { BatchMessage, ChildMessage, ParentMessage, ThreadMessage } from "../protocol.ts";
+import type {
+  BatchMessage,
+  ChildMessage,
+  OrderMessage,
+  ParentMessage,
+  SkipMessage,
+  ThreadMessage,
+} from "../protocol.ts";
 import { Batcher, unbatch } from "./batch.ts";
+import { postOrder } from "./order.ts";
+
+/** What a worker child posts: a thread id first, then numbered messages (see `order.ts`). */
+type Posted = (ChildMessage | BatchMessage<ChildMessage> | SkipMessage | ThreadMessage) & {
+  n?: number;
+};
 import type { Channel, ExitStatus, StopSignal } from "./channel.ts";
 
 /** The module a worker child starts from. */
@@ -113,16 +126,21 @@ export class WorkerChannel implements Channel {
       queueMicrotask,
     );
     const deliver = (message: ChildMessage) => this.onMessage(message);
-    worker.onmessage = (
-      event: MessageEvent<ChildMessage | ThreadMessage | BatchMessage<ChildMessage>>,
-    ) => {
+    const handle = (message: ChildMessage | BatchMessage<ChildMessage>) => {
+      unbatch(message, deliver);
+      if (message.t === "exit") this.#finish({ code: message.code, signal: null });
+    };
+    const order = postOrder();
+    worker.postMessage({ t: "order", counter: order.counter.buffer } as OrderMessage);
+    worker.onmessage = (event: MessageEvent<Posted>) => {
       const message = event.data;
       if (message.t === "thread") {
         this.#tid = message.tid;
         return;
       }
-      unbatch(message, deliver);
-      if (message.t === "exit") this.#finish({ code: message.code, signal: null });
+      if (message.n === undefined) return handle(message as ChildMessage);
+      if (message.t === "skip") return order.arrive(message.n, () => {});
+      order.arrive(message.n, () => handle(message as ChildMessage | BatchMessage<ChildMessage>));
     };
     // An unhandled worker error would otherwise end the whole parent process.
     this.#worker.onerror = (event: ErrorEvent) => {
