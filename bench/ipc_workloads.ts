@@ -160,3 +160,111 @@ export async function w5BytesRaw(k = W5_BLOCKS): Promise<number> {
   w.terminate();
   return performance.now() - first;
 }
+
+/** Lists: how many puts, of how many `{ i, s }` items each. */
+export const LIST_PUTS = 200;
+export const LIST_LEN = 1000;
+
+/** Lists producer: puts `puts` lists of `len` items. */
+export async function produceLists(
+  q: mp.Queue<{ i: number; s: string }[]>,
+  puts: number,
+  len: number,
+): Promise<void> {
+  for (let p = 0; p < puts; p++) {
+    await q.put(Array.from({ length: len }, (_, j) => ({ i: p * len + j, s: "hello" })));
+  }
+}
+
+/** Lists consumer: gets `puts` lists, then reports the items' sum and the time from the first to the last. */
+export async function consumeLists(
+  q: mp.Queue<{ i: number; s: string }[]>,
+  puts: number,
+  done: mp.Queue<{ sum: number; ms: number }>,
+): Promise<void> {
+  const add = (list: { i: number }[]) => list.reduce((s, x) => s + x.i, 0);
+  let sum = add(await q.get());
+  const first = performance.now();
+  for (let p = 1; p < puts; p++) sum += add(await q.get());
+  await done.put({ sum, ms: performance.now() - first });
+}
+
+/** Lists with mp: a producer child and a consumer child on `backend`. */
+export async function listsQueue(
+  backend: mp.Backend,
+  puts = LIST_PUTS,
+  len = LIST_LEN,
+): Promise<number> {
+  const q = new mp.Queue<{ i: number; s: string }[]>();
+  const done = new mp.Queue<{ sum: number; ms: number }>();
+  const consumer = new mp.Process({ target: consumeLists, args: [q, puts, done], backend });
+  const producer = new mp.Process({ target: produceLists, args: [q, puts, len], backend });
+  consumer.start();
+  producer.start();
+  const { sum, ms } = await done.get();
+  check(sum, expectedSum(puts * len), "lists sum");
+  await Promise.all([producer.join(), consumer.join()]);
+  return ms;
+}
+
+/** Lists raw: two workers joined by a MessageChannel, one postMessage per list. */
+export async function listsRaw(puts = LIST_PUTS, len = LIST_LEN): Promise<number> {
+  const { port1, port2 } = new MessageChannel();
+  const producer = raw();
+  const consumer = raw();
+  const done = new Promise<{ sum: number; ms: number }>((resolve) =>
+    consumer.onmessage = (e) => resolve(e.data)
+  );
+  consumer.postMessage({ role: "consumeLists", port: port2, n: puts }, [port2]);
+  producer.postMessage({ role: "produceLists", port: port1, n: puts, size: len }, [port1]);
+  const { sum, ms } = await done;
+  check(sum, expectedSum(puts * len), "lists raw sum");
+  producer.terminate();
+  consumer.terminate();
+  return ms;
+}
+
+/** Bytes down, child side: says it is ready, takes k blocks, answers how many bytes came. */
+export async function receiveBlocks(conn: mp.Connection<unknown>, k: number): Promise<void> {
+  await conn.send("ready");
+  let total = 0;
+  for (let i = 0; i < k; i++) total += (await conn.recvBytes()).byteLength;
+  await conn.send(total);
+}
+
+/** Bytes down with mp: the parent awaits each `sendBytes` of k MiB to a ready child, until it has them all. */
+export async function bytesDown(backend: mp.Backend, k = W5_BLOCKS): Promise<number> {
+  const [mine, theirs] = mp.Pipe<unknown>();
+  const p = new mp.Process({ target: receiveBlocks, args: [theirs, k], backend });
+  p.start();
+  await mine.recv();
+  const buffer = new Uint8Array(W5_MIB);
+  const first = performance.now();
+  for (let i = 0; i < k; i++) {
+    buffer[0] = i;
+    await mine.sendBytes(buffer);
+  }
+  check((await mine.recv()) as number, k * W5_MIB, "bytes down total");
+  const ms = performance.now() - first;
+  await p.join();
+  return ms;
+}
+
+/** Bytes down raw: the parent posts k copies (structured clone) of a 1 MiB buffer to a worker. */
+export async function bytesDownRaw(k = W5_BLOCKS): Promise<number> {
+  const w = raw();
+  const ready = new Promise((resolve) => (w.onmessage = resolve));
+  w.postMessage({ role: "sink", k });
+  await ready;
+  const got = new Promise<MessageEvent<number>>((resolve) => (w.onmessage = resolve));
+  const buffer = new Uint8Array(W5_MIB);
+  const first = performance.now();
+  for (let i = 0; i < k; i++) {
+    buffer[0] = i;
+    w.postMessage(buffer);
+  }
+  check((await got).data, k * W5_MIB, "bytes down raw total");
+  const ms = performance.now() - first;
+  w.terminate();
+  return ms;
+}

@@ -69,6 +69,24 @@ export function isJsonSafe(value: unknown): boolean {
   return jsonSafe(value, new Set(), 0);
 }
 
+/**
+ * Values known to pass `isJsonSafe`, each a tree no other value shares: a
+ * queue item's copy that was checked as it was made (see `ipc/snapshot.ts`),
+ * or one decoded from JSON. Sending them again skips the walk.
+ */
+const known = new WeakSet<object>();
+
+/** Records that `value` (an object no other value shares) is JSON-safe. */
+export function markJsonSafe(value: object): void {
+  known.add(value);
+}
+
+/** Forgets that `item` was JSON-safe: it goes to user code, which may change it. */
+export function handOut<T>(item: T): T {
+  if (typeof item === "object" && item !== null) known.delete(item);
+  return item;
+}
+
 function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
   switch (typeof value) {
     case "string":
@@ -77,7 +95,7 @@ function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
     case "number":
       return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
     case "object": {
-      if (value === null) return true;
+      if (value === null || known.has(value)) return true;
       if (depth > 100 || seen.has(value)) return false;
       seen.add(value);
       if (Array.isArray(value)) {
@@ -229,7 +247,7 @@ export function needsV8(frame: RawFrame): boolean {
  */
 export function decodeFrame(frame: RawFrame, v8: V8Serializer | null): unknown {
   try {
-    if (frame.tag === TAG_JSON) return JSON.parse(decoder.decode(frame.payload));
+    if (frame.tag === TAG_JSON) return markItems(JSON.parse(decoder.decode(frame.payload)));
     if (frame.tag === TAG_V8 && v8 !== null) return v8.deserialize(frame.payload);
     if (frame.tag === TAG_BYTES) return new RawBytes(frame.payload);
   } catch (error) {
@@ -240,6 +258,26 @@ export function decodeFrame(frame: RawFrame, v8: V8Serializer | null): unknown {
       ? "Frame needs node:v8, which is not loaded"
       : `Unknown frame tag ${frame.tag}; expected 0 (JSON), 1 (V8) or 2 (bytes)`,
   );
+}
+
+/**
+ * A handle message's items, decoded from JSON, are JSON-safe if passed on (a
+ * queue's items are), until they are handed to user code (`handOut`).
+ */
+function markItems(message: unknown): unknown {
+  if (typeof message !== "object" || message === null) return message;
+  const { t, m } = message as { t?: unknown; m?: unknown };
+  const items = t === "h" && typeof m === "object" && m !== null
+    ? (m as { items?: unknown }).items
+    : undefined;
+  if (Array.isArray(items)) {
+    for (const item of items) {
+      if (typeof item !== "object" || item === null) continue;
+      const proto = Object.getPrototypeOf(item);
+      if (proto === Object.prototype || proto === Array.prototype) known.add(item);
+    }
+  }
+  return message;
 }
 
 /**

@@ -142,7 +142,7 @@ export class Connection<T = unknown> {
   send(message: T): Promise<void> {
     try {
       const end = this.#sending();
-      return Promise.resolve(end.put(snapshot(message, "The message"), -1));
+      return Promise.resolve(end.put(snapshot(message, "The message", true), -1));
     } catch (error) {
       return Promise.reject(error);
     }

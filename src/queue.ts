@@ -149,7 +149,7 @@ export class Queue<T = unknown> {
     try {
       this.#open();
       const wait = waitOf(options);
-      const copy = snapshot(item, "The item put on the queue");
+      const copy = snapshot(item, "The item put on the queue", true);
       return Promise.resolve(
         this.#end.put(copy, wait, withClosing(options?.signal, this.#closing.signal)),
       );

@@ -64,7 +64,7 @@ export class SimpleQueue<T = unknown> {
   put(item: T): Promise<void> {
     try {
       if (this.#closing.signal.aborted) throw closedError("The queue");
-      return Promise.resolve(this.#end.put(snapshot(item, "The item put on the queue"), -1));
+      return Promise.resolve(this.#end.put(snapshot(item, "The item put on the queue", true), -1));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -132,6 +132,36 @@ for (const backend of BACKENDS) {
   const test = (name: string, fn: () => Promise<void>) =>
     Deno.test(`[${backend}] ${name}`, () => deadline(fn(), 30_000, name));
 
+  test("an item taken from a queue and changed, then sent on, arrives as changed (not as first sent)", async () => {
+    const q = new mp.Queue<Record<string, unknown>>();
+    const back = new mp.Queue<unknown>();
+    await q.put({ a: 1, list: [1, 2] });
+    const p = spawn(
+      backend,
+      async (q: mp.Queue<Record<string, unknown>>, back: mp.Queue<unknown>) => {
+        const item = await q.get();
+        item.m = new Map([[1, -0]]);
+        item.u = undefined;
+        await back.put(item);
+      },
+      [q, back],
+    );
+    const got = (await back.get({ timeout: 15_000 })) as Record<string, unknown>;
+    deepEqual(got.m, new Map([[1, -0]]));
+    ok(Object.is((got.m as Map<number, number>).get(1), -0));
+    ok("u" in got && got.u === undefined);
+    await finish(p);
+    // Taken in the owner and changed, then sent to a child as an argument.
+    await q.put({ b: 2 });
+    const mine = await q.get();
+    mine.n = NaN;
+    const r = spawn(backend, async (x: Record<string, unknown>, back: mp.Queue<unknown>) => {
+      await back.put(Number.isNaN(x.n));
+    }, [mine, back]);
+    equal(await back.get({ timeout: 15_000 }), true);
+    await finish(r);
+  });
+
   test("a child's put reaches the parent's get", async () => {
     const q = new mp.Queue<string[]>();
     const p = spawn(backend, async (q: mp.Queue<string[]>) => await q.put(["alex", "tom"]), [q]);

@@ -12,6 +12,7 @@ import { emptyError, eofError, fullError, joinTimeout } from "./errors.ts";
 import type { HolderRequest } from "../protocol.ts";
 import type { Link, LinkOwner } from "../handles/links.ts";
 import { serializeError } from "../serialize_error.ts";
+import { handOut } from "../codec.ts";
 import { Deque } from "./_deque.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
 
@@ -124,7 +125,7 @@ export class Broker implements LinkOwner {
     if (this.#getters.length === 0 && this.#store.length > 0) {
       const error = accept?.(this.#store.peek());
       if (error) return Promise.reject(error);
-      const item = this.#store.shift();
+      const item = handOut(this.#store.shift());
       this.#pump();
       return Promise.resolve(item);
     }
@@ -368,7 +369,7 @@ export class Broker implements LinkOwner {
         } else {
           const error = getter.accept?.(this.#store.peek());
           if (error) getter.reject(error);
-          else getter.resolve(this.#store.shift());
+          else getter.resolve(handOut(this.#store.shift()));
         }
       }
       while (this.#putters.length > 0 && !this.#full()) {

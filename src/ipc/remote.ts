@@ -20,6 +20,7 @@ import type { LinkOwner } from "../handles/links.ts";
 import { relayOf } from "../handles/relay.ts";
 import type { HolderRequest, OwnerReply } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
+import { handOut } from "../codec.ts";
 import { Deque } from "./_deque.ts";
 import type { Wait } from "./broker.ts";
 import { emptyError, eofError, fullError, joinTimeout } from "./errors.ts";
@@ -215,7 +216,7 @@ export class RemoteEnd implements End {
   #take(accept: ((item: unknown) => Error | null) | undefined): Promise<unknown> {
     const error = accept?.(this.#buffer.peek());
     if (error) return Promise.reject(error);
-    const item = this.#buffer.shift();
+    const item = handOut(this.#buffer.shift());
     this.#consumed++;
     this.#taken++;
     unacked.add(this);
