@@ -212,6 +212,39 @@ for (const backend of BACKENDS) {
     await rejects(a.recv({ timeout: 10_000 }), mp.EOFError);
   });
 
+  test("40 × 1 MiB sendBytes to a child arrive whole and in order, the sender's buffer reused each time", async () => {
+    const [a, b] = mp.Pipe<unknown>();
+    const p = spawn(backend, async (conn: mp.Connection<unknown>) => {
+      let good = 0;
+      for (let i = 0; i < 40; i++) {
+        const block = await conn.recvBytes();
+        if (block.length === 1 << 20 && block.every((x) => x === (i * 7) % 256)) good++;
+        // A slow reader: the sender gets ahead, then waits for room.
+        if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await conn.send(good);
+    }, [b]);
+    const buffer = new Uint8Array(1 << 20);
+    for (let i = 0; i < 40; i++) {
+      buffer.fill((i * 7) % 256);
+      await a.sendBytes(buffer);
+    }
+    equal(await a.recv({ timeout: 20_000 }), 40);
+    await finish(p);
+  });
+
+  test("sendBytes to a child that ended without reading does not wait", async () => {
+    const [a, b] = mp.Pipe<unknown>();
+    const p = spawn(backend, (_conn: mp.Connection<unknown>) => {}, [b]);
+    await finish(p);
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) await a.sendBytes(new Uint8Array(1 << 20));
+    ok(
+      performance.now() - t0 < 5000,
+      "no reader left: nothing to wait for (1 s per call past 8 MiB if it did)",
+    );
+  });
+
   test("a child writes 10 000 messages to its end's writable; the parent's readable ends at EOF", async () => {
     const [a, b] = mp.Pipe<number>();
     const p = spawn(backend, async (conn: mp.Connection<number>) => {

@@ -14,6 +14,16 @@ import type { Link, LinkOwner } from "../handles/links.ts";
 import { serializeError } from "../serialize_error.ts";
 import { handOut } from "../codec.ts";
 import { Deque } from "./_deque.ts";
+import { BytesFlow } from "./_flow.ts";
+import {
+  clear,
+  enlist,
+  type Getter,
+  type Joiner,
+  type LocalGetter,
+  type Putter,
+  type Waiting,
+} from "./_waiters.ts";
 import { Bytes, fromWire, toWire } from "./snapshot.ts";
 
 /** What kind of handle a broker serves. */
@@ -29,40 +39,6 @@ export interface BrokerOptions {
 /** How long to wait: -1 without limit, 0 not at all, else milliseconds. */
 export type Wait = number;
 
-type Settle<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
-
-interface Waiting {
-  timer?: ReturnType<typeof setTimeout>;
-  /** Undoes the signal listener. */
-  unlisten?: () => void;
-}
-
-interface LocalGetter extends Waiting, Settle<unknown> {
-  kind: "local";
-  /** Only waits for an item (poll), takes nothing. */
-  peek: boolean;
-  /** Returns an error to refuse the head item (it then stays). */
-  accept?: (item: unknown) => Error | null;
-}
-
-interface LinkGetter extends Waiting {
-  kind: "link";
-  link: Link;
-  id: number;
-  n: number;
-}
-
-type Getter = LocalGetter | LinkGetter;
-
-type Putter =
-  & Waiting
-  & { item: unknown }
-  & ({ kind: "local" } & Settle<void> | { kind: "link"; link: Link; id: number });
-
-type Joiner =
-  & Waiting
-  & ({ kind: "local" } & Settle<void> | { kind: "link"; link: Link; id: number });
-
 /** The items of one queue or pipe direction and everyone waiting on them. */
 export class Broker implements LinkOwner {
   readonly options: BrokerOptions;
@@ -75,6 +51,8 @@ export class Broker implements LinkOwner {
   #leased = 0;
   #unfinished = 0;
   #writers: number;
+  /** `sendBytes()` payloads in flight to readers in children. */
+  readonly flow = new BytesFlow();
 
   /** @param options What it serves; a pipe direction starts with one writer. */
   constructor(options: BrokerOptions) {
@@ -126,6 +104,7 @@ export class Broker implements LinkOwner {
       const error = accept?.(this.#store.peek());
       if (error) return Promise.reject(error);
       const item = handOut(this.#store.shift());
+      this.flow.gone(item, false);
       this.#pump();
       return Promise.resolve(item);
     }
@@ -193,6 +172,7 @@ export class Broker implements LinkOwner {
   attach(link: Link): void {
     this.#links.set(link, new Deque());
     if (link.role === "w") this.#writers++;
+    if (link.role === "r") this.flow.readers(1);
   }
 
   /** The holder behind `link` is gone: what it was handed and did not consume goes back. */
@@ -211,6 +191,7 @@ export class Broker implements LinkOwner {
       }
     }
     if (link.role === "w") this.removeWriter();
+    if (link.role === "r") this.flow.readers(-1);
     this.#pump();
   }
 
@@ -220,7 +201,10 @@ export class Broker implements LinkOwner {
     switch (m.op) {
       case "f":
         this.#ack(link, m.a);
-        for (const item of fromWire(m.items, m.b)) this.#store.push(item);
+        for (const item of fromWire(m.items, m.b)) {
+          this.#store.push(item);
+          this.flow.add(item);
+        }
         if (this.options.joinable) this.#unfinished += m.items.length;
         this.#markedDone(link, m.d);
         this.#pump();
@@ -294,6 +278,7 @@ export class Broker implements LinkOwner {
 
   #admit(item: unknown): void {
     this.#store.push(item);
+    this.flow.add(item);
     if (this.options.joinable) this.#unfinished++;
     this.#pump();
   }
@@ -333,7 +318,9 @@ export class Broker implements LinkOwner {
     const lease = this.#links.get(link);
     if (lease === undefined) return;
     const dropped = Math.min(n, lease.length);
-    lease.drop(dropped);
+    // The holder has its own copies: bytes payloads' buffers can be reused.
+    if (this.flow.carrying) { for (const item of lease.take(dropped)) this.flow.gone(item, true); }
+    else lease.drop(dropped);
     this.#leased -= dropped;
     this.#pump();
   }
@@ -369,7 +356,11 @@ export class Broker implements LinkOwner {
         } else {
           const error = getter.accept?.(this.#store.peek());
           if (error) getter.reject(error);
-          else getter.resolve(handOut(this.#store.shift()));
+          else {
+            const item = handOut(this.#store.shift());
+            this.flow.gone(item, false);
+            getter.resolve(item);
+          }
         }
       }
       while (this.#putters.length > 0 && !this.#full()) {
@@ -377,6 +368,7 @@ export class Broker implements LinkOwner {
         clear(putter);
         progress = true;
         this.#store.push(putter.item);
+        this.flow.add(putter.item);
         if (this.options.joinable) this.#unfinished++;
         if (putter.kind === "local") putter.resolve();
         else putter.link.send({ op: "ok", id: putter.id });
@@ -416,26 +408,7 @@ export class Broker implements LinkOwner {
     signal: AbortSignal | undefined,
     expire: () => void,
   ): void {
-    const remove = () => {
-      const i = list.indexOf(waiter);
-      if (i < 0) return false;
-      list.splice(i, 1);
-      clear(waiter);
-      return true;
-    };
-    if (wait > 0) {
-      waiter.timer = setTimeout(() => {
-        if (remove()) expire();
-      }, wait);
-    }
-    if (signal !== undefined) {
-      const onAbort = () => {
-        if (remove()) (waiter as unknown as Settle<unknown>).reject(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      waiter.unlisten = () => signal.removeEventListener("abort", onAbort);
-    }
-    list.push(waiter);
+    enlist(waiter, list, wait, signal, expire);
     // Room may have been freed by a consumer in the meantime.
     this.#pump();
   }
@@ -443,11 +416,4 @@ export class Broker implements LinkOwner {
   #fullError(wait: Wait): FullError {
     return fullError(this.options.maxsize, wait);
   }
-}
-
-function clear(w: Waiting): void {
-  clearTimeout(w.timer);
-  w.unlisten?.();
-  w.timer = undefined;
-  w.unlisten = undefined;
 }

@@ -9,6 +9,7 @@
 
 import type { LinkOwner } from "../handles/links.ts";
 import type { Broker, Wait } from "./broker.ts";
+import { bufferOf } from "./_recycle.ts";
 import { Bytes } from "./snapshot.ts";
 
 /** One holder's access to a queue or pipe direction. */
@@ -55,8 +56,11 @@ export class LocalEnd implements End {
     return this.broker.put(item, wait, signal);
   }
 
-  putBytes(view: Uint8Array): void {
-    this.broker.put(new Bytes(view.slice()), -1);
+  putBytes(view: Uint8Array): Promise<void> | void {
+    const copy = bufferOf(view.byteLength);
+    copy.set(view);
+    this.broker.put(new Bytes(copy), -1);
+    return this.broker.flow.room();
   }
 
   get(
@@ -87,5 +91,6 @@ export class LocalEnd implements End {
 
   passOn(role: "r" | "w"): void {
     if (role === "w") this.broker.removeWriter();
+    else this.broker.flow.readerMoved();
   }
 }
