@@ -1,4 +1,6 @@
 // The workloads shared by bench/pool_bench.ts and bench/compare/run.ts.
+import { spawn } from "node:child_process";
+import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import * as mp from "../mod.ts";
 
@@ -53,6 +55,47 @@ export class EchoWorker {
       this.#worker.onmessage = resolve;
       this.#worker.postMessage(null);
     });
+  }
+}
+
+/**
+ * 8-byte frames ping-ponged over the transport a subprocess child that
+ * answers uses: node:child_process's fd-3 socket, node:net in the child.
+ */
+export class EchoSocketProcess {
+  #child = spawn(Deno.execPath(), [
+    "run",
+    "-A",
+    "--no-config",
+    fileURLToPath(new URL("./fixtures/echo_socket.ts", import.meta.url)),
+  ], { stdio: ["pipe", "inherit", "inherit", "pipe"] });
+  #socket = this.#child.stdio[3] as Socket;
+  #pending: (() => void) | null = null;
+  #have = 0;
+  #frame = new Uint8Array(8);
+
+  constructor() {
+    this.#socket.on("data", (chunk: Uint8Array) => {
+      this.#have += chunk.byteLength;
+      if (this.#have >= 8 && this.#pending !== null) {
+        this.#have -= 8;
+        const resolve = this.#pending;
+        this.#pending = null;
+        resolve();
+      }
+    });
+  }
+
+  ping(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#pending = resolve;
+      this.#socket.write(this.#frame);
+    });
+  }
+
+  close(): void {
+    this.#socket.end();
+    this.#child.stdin?.end();
   }
 }
 

@@ -1,13 +1,14 @@
 // Round trips, the way users hit them: a Pipe ping-pong (send/recv of an int,
 // parent ⇄ child) on both backends, beside the raw primitive under each (a
-// postMessage ping-pong with a worker; 8-byte frames over a child's stdio)
-// and Python's Pipe ping-pong, in interleaved rounds; medians of µs per round
+// postMessage ping-pong with a worker; 8-byte frames over the fd-3 socket a
+// subprocess child uses, and over Deno.Command's stdio for reference) and
+// Python's Pipe ping-pong, in interleaved rounds; medians of µs per round
 // trip, and each Pipe figure as a ratio of its raw baseline. Pin it to one
 // CPU for stable figures:
 //
 //   taskset -c 0 deno run -A bench/compare/latency.ts [rounds]
 import * as mp from "../../mod.ts";
-import { EchoProcess, EchoWorker } from "../workloads.ts";
+import { EchoProcess, EchoSocketProcess, EchoWorker } from "../workloads.ts";
 import { interleaved, python } from "./_rounds.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 7);
@@ -63,6 +64,15 @@ async function rawWorker(): Promise<number> {
   return raw(() => echoWorker.ping());
 }
 
+/** A fresh raw echo child over the fd-3 socket each run: the transport a Pipe's child uses. */
+async function rawSocket(): Promise<number> {
+  const echo = new EchoSocketProcess();
+  for (let i = 0; i < 200; i++) await echo.ping();
+  const us = await raw(() => echo.ping());
+  echo.close();
+  return us;
+}
+
 /** A fresh raw echo child each run: it exits when idle for a second. */
 async function rawSubprocess(): Promise<number> {
   const echoProcess = new EchoProcess();
@@ -74,6 +84,7 @@ const runs: Record<string, () => Promise<number>> = {
   rawWorker: rawWorker,
   pipeSubprocess: () => subprocess.run(),
   rawSubprocess: rawSubprocess,
+  rawSocket: rawSocket,
   python: async () => (await python("latency.py", [String(N)])).pipe,
 };
 const m = await interleaved(runs, ROUNDS);
@@ -88,5 +99,6 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|");
 console.log(row("worker", m.pipeWorker, m.rawWorker, "postMessage"));
-console.log(row("subprocess", m.pipeSubprocess, m.rawSubprocess, "stdio frames"));
+console.log(row("subprocess", m.pipeSubprocess, m.rawSocket, "fd-3 socket frames"));
+console.log(row("(subprocess)", m.pipeSubprocess, m.rawSubprocess, "Deno.Command stdio frames"));
 Deno.exit(0);
