@@ -75,15 +75,20 @@ export function isJsonSafe(value: unknown): boolean {
  * or one decoded from JSON. Sending them again skips the walk.
  */
 const known = new WeakSet<object>();
+/** Values recorded and not yet forgotten (or collected): while 0, `handOut` costs nothing. */
+let recorded = 0;
 
 /** Records that `value` (an object no other value shares) is JSON-safe. */
 export function markJsonSafe(value: object): void {
   known.add(value);
+  recorded++;
 }
 
 /** Forgets that `item` was JSON-safe: it goes to user code, which may change it. */
 export function handOut<T>(item: T): T {
-  if (typeof item === "object" && item !== null) known.delete(item);
+  if (recorded > 0 && typeof item === "object" && item !== null && known.delete(item)) {
+    recorded--;
+  }
   return item;
 }
 
@@ -271,10 +276,13 @@ function markItems(message: unknown): unknown {
     ? (m as { items?: unknown }).items
     : undefined;
   if (Array.isArray(items)) {
+    // Only lists: a small item is quicker to check again than to record.
     for (const item of items) {
-      if (typeof item !== "object" || item === null) continue;
-      const proto = Object.getPrototypeOf(item);
-      if (proto === Object.prototype || proto === Array.prototype) known.add(item);
+      if (
+        Array.isArray(item) && item.length >= 16 && Object.getPrototypeOf(item) === Array.prototype
+      ) {
+        markJsonSafe(item);
+      }
     }
   }
   return message;

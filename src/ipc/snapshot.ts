@@ -23,6 +23,8 @@ export class Bytes {
 // this much, goes through structuredClone.
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 64;
+/** Copies of at least this many objects are recorded as JSON-safe. */
+const WORTH_MARKING = 64;
 
 /**
  * Copies `value` as a structured clone would.
@@ -37,10 +39,13 @@ export function snapshot(value: unknown, what: string, wire = false): unknown {
     return value;
   }
   if (value instanceof Bytes) return value;
-  const budget: Budget = { nodes: MAX_NODES, copies: null, json: true };
+  const budget: Budget = { nodes: MAX_NODES, copies: null, json: true, root: null, rootCopy: null };
   const copied = value === null ? null : copyPlain(value, budget, 0);
   if (copied !== FALLBACK) {
-    if (wire && budget.json && copied !== null) markJsonSafe(copied as object);
+    // A small value is quicker to check again than to record (see codec.ts).
+    if (wire && budget.json && MAX_NODES - budget.nodes >= WORTH_MARKING) {
+      markJsonSafe(copied as object);
+    }
     return copied;
   }
   const bad = quickUncloneable([value]);
@@ -69,6 +74,8 @@ interface Budget {
   nodes: number;
   copies: Map<object, unknown> | null;
   json: boolean;
+  root: object | null;
+  rootCopy: unknown;
 }
 
 function copyPlain(value: unknown, budget: Budget, depth: number): unknown {
@@ -92,10 +99,10 @@ function copyPlain(value: unknown, budget: Budget, depth: number): unknown {
   if (--budget.nodes < 0 || depth > MAX_DEPTH) return FALLBACK;
   if (depth > 0) {
     const known = budget.copies?.get(value);
-    if (known !== undefined) {
+    if (known !== undefined || value === budget.root) {
       // JSON would send a shared object twice.
       budget.json = false;
-      return known;
+      return known ?? budget.rootCopy;
     }
   }
   const proto = Object.getPrototypeOf(value);
@@ -103,7 +110,7 @@ function copyPlain(value: unknown, budget: Budget, depth: number): unknown {
     const array = value as unknown[];
     const n = array.length;
     const out = new Array(n);
-    remember(budget, value, out);
+    remember(budget, value, out, depth);
     for (let i = 0; i < n; i++) {
       // A hole is not copied as one by hand.
       if (!(i in array)) return FALLBACK;
@@ -117,7 +124,7 @@ function copyPlain(value: unknown, budget: Budget, depth: number): unknown {
   }
   if (proto !== Object.prototype) return FALLBACK;
   const out: Record<string, unknown> = {};
-  remember(budget, value, out);
+  remember(budget, value, out, depth);
   for (const key in value) {
     const v = copyPlain((value as Record<string, unknown>)[key], budget, depth + 1);
     if (v === FALLBACK) return FALLBACK;
@@ -127,27 +134,17 @@ function copyPlain(value: unknown, budget: Budget, depth: number): unknown {
 }
 
 /*
- * Only an object that holds objects needs its copy remembered (a reference
- * back to it, or one shared by two of its parts): flat ones, the common
- * case, make no map.
+ * Copies are remembered (to keep shared references shared and cycles cycles)
+ * from the first object found inside another: a flat value, the common case,
+ * makes no map.
  */
-function remember(budget: Budget, value: object, copy: unknown): void {
-  if (budget.copies !== null) budget.copies.set(value, copy);
-  else if (holdsObjects(value)) (budget.copies = new Map()).set(value, copy);
-}
-
-function holdsObjects(value: object): boolean {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (typeof value[i] === "object" && value[i] !== null) return true;
-    }
-    return false;
+function remember(budget: Budget, value: object, copy: unknown, depth: number): void {
+  if (depth === 0) {
+    budget.root = value;
+    budget.rootCopy = copy;
+    return;
   }
-  for (const key in value) {
-    const v = (value as Record<string, unknown>)[key];
-    if (typeof v === "object" && v !== null) return true;
-  }
-  return false;
+  (budget.copies ??= new Map<object, unknown>([[budget.root!, budget.rootCopy]])).set(value, copy);
 }
 
 /**

@@ -13,10 +13,16 @@
 
 import type { BatchMessage } from "../protocol.ts";
 
+/** A batch leaves at once when it holds this many messages (each up to 512 items)... */
+const MAX_MESSAGES = 32;
+/** ...or moves this many bytes. */
+const MAX_BYTES = 1024 * 1024;
+
 /** Coalesces one direction's handle messages per turn. */
 export class Batcher<M extends { t: string }> {
   #queue: M[] = [];
   #transfer: Transferable[] = [];
+  #transferBytes = 0;
   #post: (message: M | BatchMessage<M>, transfer?: Transferable[]) => void;
 
   #later: (flush: () => void) => void;
@@ -45,8 +51,15 @@ export class Batcher<M extends { t: string }> {
       return transfer === undefined ? this.#post(message) : this.#post(message, transfer);
     }
     this.#queue.push(message);
-    if (transfer !== undefined) { for (const t of transfer) this.#transfer.push(t); }
-    if (this.#queue.length === 1) this.#later(() => this.flush());
+    if (transfer !== undefined) {
+      for (const t of transfer) {
+        this.#transfer.push(t);
+        this.#transferBytes += (t as ArrayBuffer).byteLength ?? 0;
+      }
+    }
+    // A sender that never yields (a loop of puts) still streams.
+    if (this.#queue.length >= MAX_MESSAGES || this.#transferBytes >= MAX_BYTES) this.flush();
+    else if (this.#queue.length === 1) this.#later(() => this.flush());
   }
 
   /** Posts what is queued now. */
@@ -57,6 +70,7 @@ export class Batcher<M extends { t: string }> {
     const transfer = this.#transfer;
     this.#queue = [];
     this.#transfer = [];
+    this.#transferBytes = 0;
     const message = n === 1 ? queued[0] : { t: "batch" as const, ms: queued };
     if (transfer.length === 0) this.#post(message);
     else this.#post(message, transfer);
