@@ -100,7 +100,7 @@ function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
     case "number":
       return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
     case "object": {
-      if (value === null || known.has(value)) return true;
+      if (value === null || (recorded > 0 && known.has(value))) return true;
       if (depth > 100 || seen.has(value)) return false;
       seen.add(value);
       if (Array.isArray(value)) {
