@@ -426,15 +426,20 @@ export class FrameWriter {
   }
 
   /**
-   * Encodes and queues one message.
+   * Encodes and queues one message; with `now`, writes it (and what was
+   * queued before it) at once.
    *
    * @throws {DOMException} `DataCloneError` when the message cannot be cloned;
    * nothing is queued then.
    * @throws {FrameTooLargeError} When a frame of it would be over the cap;
    * nothing is queued then.
    */
-  send(message: unknown): void {
-    if (!hasBytes(message)) return this.#queue(this.#capped(encodeFrame(message, this.#v8())));
+  send(message: unknown, now = false): void {
+    if (!hasBytes(message)) {
+      this.#queue(this.#capped(encodeFrame(message, this.#v8())), now);
+      if (now) this.flush();
+      return;
+    }
     const items = message.m.items.slice();
     const payloads = message.m.b.map((i) => {
       const payload = items[i] as Uint8Array;
@@ -463,11 +468,11 @@ export class FrameWriter {
     return frame;
   }
 
-  #queue(bytes: Uint8Array): void {
+  #queue(bytes: Uint8Array, now = false): void {
     this.#pending.push(bytes);
     this.#pendingBytes += bytes.byteLength;
     if (this.#pendingBytes >= BATCH_BYTES) this.flush();
-    else if (!this.#scheduled) {
+    else if (!now && !this.#scheduled) {
       this.#scheduled = true;
       this.#later(() => this.flush());
     }

@@ -48,11 +48,12 @@ export interface ChildHost {
   readonly sharesMemory: boolean;
   /**
    * Sends a message to the parent; `transfer` lists buffers that may be moved
-   * rather than copied.
+   * rather than copied. A handle message may wait for the turn's others
+   * unless `now` is set.
    *
    * @throws {DOMException} `DataCloneError` when the message cannot be cloned.
    */
-  send(message: ChildMessage, transfer?: Transferable[]): void;
+  send(message: ChildMessage, transfer?: Transferable[], now?: boolean): void;
   /** Ends the child with `code` once everything sent has left. */
   exit(code: number): void;
   /** A promise while the unsent backlog is past its high-water mark. */
@@ -62,8 +63,6 @@ export interface ChildHost {
    * once the transport has taken them all (subprocess children only).
    */
   sendNow?(message: ChildMessage): Promise<void>;
-  /** Hands any messages held back for coalescing to the transport now. */
-  flush?(): void;
 }
 
 type Handles = typeof import("./_handles.ts");
@@ -79,12 +78,11 @@ function loadHandles(host: ChildHost): Promise<Handles> {
     const sendNow = host.sendNow;
     module.setUpstream({
       sharesMemory: host.sharesMemory,
-      send: (k, m, transfer) => {
-        host.send({ t: "h", k, m }, transfer);
+      send: (k, m, transfer, now) => {
+        host.send({ t: "h", k, m }, transfer, now);
         return host.backlog?.();
       },
       dup: (m) => host.send(m),
-      flush: host.flush,
       sendNow: sendNow && ((k, m) => sendNow({ t: "h", k, m })),
     });
     return handles = module;

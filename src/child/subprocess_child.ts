@@ -137,11 +137,10 @@ export async function runSubprocessChild(
 
   const runtime = new ChildRuntime({
     sharesMemory: false,
-    send: (message) => writer.send(message),
+    send: (message, _transfer, now) => writer.send(message, now),
     exit,
     backlog: congestion,
     sendNow,
-    flush: () => writer.flush(),
   });
 
   const decoder = new FrameDecoder(maxFrameBytes);

@@ -83,8 +83,7 @@ export function runWorkerChild(after?: Promise<unknown>): void {
 
   const runtime = new ChildRuntime({
     sharesMemory: true,
-    send: (message, transfer) => out.send(message, transfer),
-    flush: () => out.flush(),
+    send: (message, transfer, now) => out.send(message, transfer, now),
     exit: (code) => end(code),
   });
   const receive = (message: ParentMessage) => runtime.receive(message);

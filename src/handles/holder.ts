@@ -18,8 +18,11 @@ export interface Upstream {
   /**
    * Sends a request to the owner on link `k`; returns a promise when the
    * transport's unsent backlog is past its high-water mark (wait before more).
+   * With `now`, it leaves at once rather than with the turn's other handle
+   * messages: for a sender whose promise says its message has left, before
+   * shared memory could tell anyone it did.
    */
-  send(k: number, m: AnyRequest, transfer?: Transferable[]): Promise<void> | void;
+  send(k: number, m: AnyRequest, transfer?: Transferable[], now?: boolean): Promise<void> | void;
   /** Asks the parent to open a link for a grandchild (see `relay.ts`). */
   dup(m: DupMessage): void;
   /**
@@ -28,12 +31,6 @@ export interface Upstream {
    * every byte, so the sender may reuse its buffer then and no copy is made.
    */
   sendNow?(k: number, m: AnyRequest): Promise<void>;
-  /**
-   * Hands what the transport holds back (a worker coalesces a turn's handle
-   * messages) to it now: for a sender whose promise says its message has
-   * left, before shared memory could tell anyone it did.
-   */
-  flush?(): void;
 }
 
 /** Whatever hears from an owner on one link. */

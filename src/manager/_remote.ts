@@ -70,13 +70,13 @@ function flushOutbox(): Promise<void> | void {
   for (const { up, k, method, args } of batches) {
     const m: ManagerRequest = { op: "send", method, args };
     try {
-      backlog = up.send(k, m) ?? backlog;
+      // Its promise says it has left: not held back for the turn's batch.
+      backlog = up.send(k, m, undefined, true) ?? backlog;
     } catch (error) {
       // A value this transport cannot carry: the writes around it still go.
       failed ??= error;
     }
   }
-  upstream().flush?.();
   if (failed !== undefined) throw failed;
   return backlog;
 }

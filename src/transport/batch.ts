@@ -41,12 +41,13 @@ export class Batcher<M extends { t: string }> {
   }
 
   /**
-   * Queues a handle message, or sends anything else now (after the queue).
+   * Queues a handle message, or sends anything else — or a handle message
+   * given `now` — at once (after the queue).
    *
    * @throws {DOMException} `DataCloneError` for a message (not queued) that cannot be cloned.
    */
-  send(message: M, transfer?: Transferable[]): void {
-    if (message.t !== "h" && message.t !== "hd") {
+  send(message: M, transfer?: Transferable[], now = false): void {
+    if (now || (message.t !== "h" && message.t !== "hd")) {
       this.flush();
       return transfer === undefined ? this.#post(message) : this.#post(message, transfer);
     }
