@@ -203,7 +203,16 @@ for (const backend of BACKENDS) {
     const s = new mp.Semaphore(2);
     const inside = new mp.Value("i", 0);
     const most = new mp.Value("i", 0);
-    const child = async (s: mp.Semaphore, inside: mp.Value<"i">, most: mp.Value<"i">) => {
+    // All start together: children that start ~40 ms apart could otherwise
+    // each finish before the next begins, and never be two at once.
+    const start = new mp.Barrier(4);
+    const child = async (
+      s: mp.Semaphore,
+      inside: mp.Value<"i">,
+      most: mp.Value<"i">,
+      start: mp.Barrier,
+    ) => {
+      await start.wait(10_000);
       for (let i = 0; i < 5; i++) {
         await s.acquire();
         await inside.getLock().acquire();
@@ -217,7 +226,7 @@ for (const backend of BACKENDS) {
         s.release();
       }
     };
-    const ps = [0, 1, 2, 3].map(() => spawn(backend, child as AnyTarget, [s, inside, most]));
+    const ps = [0, 1, 2, 3].map(() => spawn(backend, child as AnyTarget, [s, inside, most, start]));
     await finish(...ps);
     equal(most.value, 2, "two at once, never three");
     equal(inside.value, 0);
