@@ -50,10 +50,6 @@ export interface BackendOptions {
 /** What any backend, with children or without, says about itself. */
 export interface BackendRules {
   readonly name: string;
-  /** Whether its tasks share this process's memory (`SharedArrayBuffer`s travel as themselves). */
-  readonly sharesMemory: boolean;
-  /** Whether a child has its own OS process (its own pid; signals reach it alone). */
-  readonly ownProcess: boolean;
   /** Whether tasks run in children (a `ChildBackend`), not on this event loop. */
   readonly children: boolean;
   /**

@@ -435,11 +435,17 @@ export class FrameWriter {
    * nothing is queued then.
    */
   send(message: unknown, now = false): void {
-    if (!hasBytes(message)) {
-      this.#queue(this.#capped(encodeFrame(message, this.#v8())), now);
-      if (now) this.flush();
-      return;
+    if (hasBytes(message)) this.#addWithBytes(message);
+    else this.#add(this.#capped(encodeFrame(message, this.#v8())));
+    if (now || this.#pendingBytes >= BATCH_BYTES) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      this.#later(() => this.flush());
     }
+  }
+
+  /** Its message frame, then each payload as a frame of its own (see `BytesJoiner`). */
+  #addWithBytes(message: BytesMessage): void {
     const items = message.m.items.slice();
     const payloads = message.m.b.map((i) => {
       const payload = items[i] as Uint8Array;
@@ -452,13 +458,13 @@ export class FrameWriter {
         throw new FrameTooLargeError(payload.byteLength, this.#maxFrameBytes);
       }
     }
-    this.#queue(frame);
+    this.#add(frame);
     for (const payload of payloads) {
       const head = new Uint8Array(HEADER);
       new DataView(head.buffer).setUint32(0, payload.byteLength, true);
       head[4] = TAG_BYTES;
-      this.#queue(head);
-      this.#queue(payload);
+      this.#add(head);
+      this.#add(payload);
     }
   }
 
@@ -468,14 +474,9 @@ export class FrameWriter {
     return frame;
   }
 
-  #queue(bytes: Uint8Array, now = false): void {
+  #add(bytes: Uint8Array): void {
     this.#pending.push(bytes);
     this.#pendingBytes += bytes.byteLength;
-    if (this.#pendingBytes >= BATCH_BYTES) this.flush();
-    else if (!now && !this.#scheduled) {
-      this.#scheduled = true;
-      this.#later(() => this.flush());
-    }
   }
 
   /** Bytes queued and not yet written. */

@@ -48,7 +48,8 @@ function descriptor(name: Name, value?: string): Deno.PermissionDescriptor {
   }
 }
 
-function granted(name: Name, value?: string): boolean {
+/** Whether this program holds `name` (for `value`, if given) now; never prompts. */
+export function granted(name: Name, value?: string): boolean {
   try {
     return Deno.permissions.querySync(descriptor(name, value)).state === "granted";
   } catch {
@@ -210,7 +211,7 @@ function commandLine(): string[] | null {
   try {
     if (Deno.build.os === "linux") return Deno.readTextFileSync("/proc/self/cmdline").split("\0");
     if (Deno.build.os === "windows") return null;
-    if (Deno.permissions.querySync({ name: "run", command: "ps" }).state !== "granted") return null;
+    if (!granted("run", "ps")) return null;
     const out = new Deno.Command("ps", { args: ["-ww", "-o", "args=", "-p", String(Deno.pid)] })
       .outputSync();
     return out.success ? new TextDecoder().decode(out.stdout).trim().split(/\s+/) : null;

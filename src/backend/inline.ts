@@ -9,8 +9,6 @@ import type { BackendOptions, BackendRules } from "../backend.ts";
 /** Tasks on this event loop: nothing to start, and nothing a child could narrow or cap. */
 export const inlineBackend: BackendRules = {
   name: "inline",
-  sharesMemory: true,
-  ownProcess: false,
   children: false,
   checkOptions({ maxHeapMb, permissions }: BackendOptions): void {
     if (maxHeapMb !== undefined) {

@@ -11,16 +11,13 @@ import { fileURLToPath } from "node:url";
 import { findConfig } from "../_config.ts";
 import { CHILD_ARG, selfExec } from "../_self_exec.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "../codec.ts";
-import { deniedBy, subprocessFlags } from "../permissions.ts";
+import { deniedBy, granted, subprocessFlags } from "../permissions.ts";
 import { ENTRY, SubprocessChannel } from "../transport/subprocess.ts";
 import type { BackendOptions, ChildBackend, ChildChannel, ChildSpec } from "../backend.ts";
-import { granted } from "./_query.ts";
 
 /** Children as `deno run` processes: own pid and heap, narrowed permissions as flags. */
 export const subprocessBackend: ChildBackend = {
   name: "subprocess",
-  sharesMemory: false,
-  ownProcess: true,
   children: true,
 
   checkOptions({ maxHeapMb, permissions }: BackendOptions): void {
@@ -40,12 +37,12 @@ export const subprocessBackend: ChildBackend = {
   // Running Deno (--allow-run) and reading the whole environment it passes on (--allow-env).
   checkParentCanStart(): void {
     const command = selfExec()?.command ?? Deno.execPath();
-    if (!granted({ name: "run", command })) {
+    if (!granted("run", command)) {
       throw new Deno.errors.NotCapable(
         `The "subprocess" backend starts each child by running ${command}, which this program may not do: add --allow-run (or --allow-run=${command}) to its flags, or use backend: "worker"`,
       );
     }
-    if (!granted({ name: "env" })) {
+    if (!granted("env")) {
       throw new Deno.errors.NotCapable(
         'The "subprocess" backend hands this program\'s whole environment to each child, which needs access to all of it: add --allow-env to its flags (a list such as --allow-env=HOME is not enough), or use backend: "worker"',
       );
@@ -96,8 +93,8 @@ function dieWithParent(): string[] {
   deathSignal = [];
   try {
     if (
-      Deno.build.os === "linux" && granted({ name: "run", command: SETPRIV }) &&
-      granted({ name: "read", path: SETPRIV }) && Deno.statSync(SETPRIV).isFile
+      Deno.build.os === "linux" && granted("run", SETPRIV) && granted("read", SETPRIV) &&
+      Deno.statSync(SETPRIV).isFile
     ) {
       deathSignal = [SETPRIV, "--pdeathsig", "KILL"];
     }

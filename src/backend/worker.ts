@@ -8,16 +8,13 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { selfExec, WORKER_MARK } from "../_self_exec.ts";
 import { StateError } from "../errors.ts";
-import { workerPermissions } from "../permissions.ts";
+import { granted, workerPermissions } from "../permissions.ts";
 import { canUnrefWorker, ENTRY, WorkerChannel } from "../transport/worker.ts";
 import type { BackendOptions, ChildBackend, ChildChannel, ChildSpec } from "../backend.ts";
-import { granted } from "./_query.ts";
 
 /** Children as Web Workers: shared memory, this process's pid, no per-child heap cap. */
 export const workerBackend: ChildBackend = {
   name: "worker",
-  sharesMemory: true,
-  ownProcess: false,
   children: true,
 
   checkOptions({ maxHeapMb }: BackendOptions): void {
@@ -32,7 +29,7 @@ export const workerBackend: ChildBackend = {
   checkParentCanStart(): void {
     if (selfExec() !== null || !ENTRY.startsWith("file:")) return;
     const entry = fileURLToPath(ENTRY);
-    if (!granted({ name: "read", path: entry })) {
+    if (!granted("read", entry)) {
       const library = dirname(dirname(dirname(entry)));
       throw new Deno.errors.NotCapable(
         `The "worker" backend starts each child from this library's files, which this program may not read: add --allow-read (or --allow-read=${library}) to its flags, or use backend: "subprocess"`,

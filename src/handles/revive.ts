@@ -39,7 +39,7 @@ export function reviveHandles(message: { hs?: HandlePlace[] }): void {
 }
 
 /** The object for `d`, by its type's `adopt`. */
-export function adoptHandle(d: HandleDescriptor): object {
+function adoptHandle(d: HandleDescriptor): object {
   const type = types.get(d.kind);
   if (type === undefined) {
     throw new TypeError(`No handle type "${d.kind}" is loaded in this child`);

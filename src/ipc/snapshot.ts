@@ -119,7 +119,7 @@ function copyPlain(value: unknown, budget: Budget, depth: number): unknown {
       out[i] = v;
     }
     // Named properties on an array travel in a structured clone: leave those to it.
-    if (n > 0 ? Object.keys(array).length !== n : Object.keys(array).length !== 0) return FALLBACK;
+    if (Object.keys(array).length !== n) return FALLBACK;
     return out;
   }
   if (proto !== Object.prototype) return FALLBACK;

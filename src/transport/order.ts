@@ -54,12 +54,11 @@ export class PostOrder {
     const waitingFor = this.#next;
     const timer = setTimeout(() => {
       this.#timer = undefined;
-      if (this.#next !== waitingFor || this.#held.size === 0) {
-        if (this.#held.size > 0) this.#timer = this.#watchHole();
-        return;
+      // No progress since: pass over the hole.
+      if (this.#next === waitingFor) {
+        this.#next = Math.min(...this.#held.keys());
+        this.#drain();
       }
-      this.#next = Math.min(...this.#held.keys());
-      this.#drain();
       if (this.#held.size > 0) this.#timer = this.#watchHole();
     }, HOLE_MS);
     Deno.unrefTimer(timer);
