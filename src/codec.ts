@@ -66,8 +66,21 @@ const decoder = new TextDecoder();
  * finite numbers other than `-0`, and no object reached twice.
  */
 export function isJsonSafe(value: unknown): boolean {
+  left = Infinity;
   return jsonSafe(value, new Set(), 0);
 }
+
+/**
+ * `isJsonSafe(value)` for a value of at most `most` objects and arrays;
+ * false for a larger one without walking the rest.
+ */
+export function isSmallJsonSafe(value: unknown, most: number): boolean {
+  left = most;
+  return jsonSafe(value, new Set(), 0);
+}
+
+/** How many more objects the current walk may look at. */
+let left = Infinity;
 
 /**
  * Values known to pass `isJsonSafe`, each a tree no other value shares: a
@@ -101,7 +114,7 @@ function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
       return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
     case "object": {
       if (value === null || (recorded > 0 && known.has(value))) return true;
-      if (depth > 100 || seen.has(value)) return false;
+      if (depth > 100 || --left < 0 || seen.has(value)) return false;
       seen.add(value);
       if (Array.isArray(value)) {
         if (Object.getPrototypeOf(value) !== Array.prototype) return false;

@@ -7,6 +7,7 @@ import {
   FrameDecoder,
   FrameWriter,
   isJsonSafe,
+  isSmallJsonSafe,
   needsV8,
 } from "../src/codec.ts";
 import { ProtocolError } from "../src/errors.ts";
@@ -51,6 +52,39 @@ Deno.test("isJsonSafe() accepts only values JSON rebuilds exactly", () => {
   ) {
     ok(!isJsonSafe(value), String(value));
   }
+});
+
+Deno.test("isSmallJsonSafe() agrees with isJsonSafe() up to its bound of objects, and refuses past it", () => {
+  const three = { a: [{ b: 1 }] };
+  ok(isSmallJsonSafe(three, 3));
+  ok(!isSmallJsonSafe(three, 2));
+  ok(!isSmallJsonSafe({ a: new Map() }, 10));
+  ok(isSmallJsonSafe("text", 0));
+  // The bound of one walk does not leak into the next.
+  ok(isJsonSafe(Array.from({ length: 100 }, () => ({}))));
+});
+
+Deno.test("values JSON would change reach a worker child and come back intact", async () => {
+  const [mine, theirs] = mp.Pipe<unknown>();
+  const sent = [{ a: undefined }, -0, new Map([[1, 2]]), [1, , 3], { d: new Date(5) }];
+  const p = new mp.Process({
+    target: async (conn: mp.Connection<unknown>) => {
+      for (let i = 0; i < 5; i++) await conn.send(await conn.recv());
+    },
+    args: [theirs],
+    backend: "worker",
+  });
+  p.start();
+  const back = [];
+  for (const v of sent) {
+    await mine.send(v);
+    back.push(await mine.recv({ timeout: 10_000 }));
+  }
+  await p.join();
+  mine.close();
+  deepEqual(back, sent);
+  ok(Object.is(back[1], -0));
+  ok(Object.hasOwn(back[0] as object, "a"));
 });
 
 Deno.test("frames round-trip JSON-safe and structured-clone values exactly", () => {

@@ -18,6 +18,7 @@ import type {
 } from "../protocol.ts";
 import { Batcher, unbatch } from "../transport/batch.ts";
 import { stamped } from "../transport/order.ts";
+import { fromPost, toPost } from "../transport/post.ts";
 import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 
 /* The worker global, typed here so this module also loads in a program's
@@ -25,7 +26,9 @@ import { ChildRuntime, exitOnUncaught, flushBeforeExit } from "./runtime.ts";
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
   onmessage:
-    | ((event: MessageEvent<ParentMessage | BatchMessage<ParentMessage> | OrderMessage>) => void)
+    | ((
+      event: MessageEvent<ParentMessage | BatchMessage<ParentMessage> | OrderMessage | string>,
+    ) => void)
     | null;
   close(): void;
 }
@@ -61,7 +64,9 @@ export function runWorkerChild(after?: Promise<unknown>): void {
   let ended = false;
   // Every post takes its number from the parent's counter (see transport/order.ts).
   let post = (message: object, transfer?: Transferable[]) =>
-    transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer);
+    transfer === undefined
+      ? scope.postMessage(toPost(message))
+      : scope.postMessage(message, transfer);
   const out = new Batcher<ChildMessage>(
     (message, transfer) => post(message, transfer),
     setImmediate,
@@ -90,7 +95,7 @@ export function runWorkerChild(after?: Promise<unknown>): void {
   const early: ParentMessage[] = [];
   let ready = after === undefined;
   scope.onmessage = (event) => {
-    const message = event.data;
+    const message = fromPost(event.data);
     if (message.t === "order") {
       post = stamped(new Int32Array(message.counter), post);
       return;

@@ -129,17 +129,26 @@ export class HolderLink<Req extends AnyRequest, Rep extends AnyReply> implements
     if (signal?.aborted) return Promise.reject(signal.reason);
     const id = ++this.#next;
     m.id = id;
-    const answered = new Promise<Rep>((resolve) => this.#pending.set(id, resolve));
+    let settle!: (reply: Rep) => void;
+    const answered = new Promise<Rep>((resolve) => settle = resolve);
+    const onAbort = signal && (() => up.send(this.k, { op: "x", id }));
+    // Undone as the reply comes, not in a `finally`: that would add turns of
+    // microtasks to every round trip (a Connection's recv always has a signal).
+    this.#pending.set(
+      id,
+      onAbort === undefined ? settle : (reply) => {
+        signal!.removeEventListener("abort", onAbort);
+        settle(reply);
+      },
+    );
     try {
       up.send(this.k, m);
     } catch (error) {
       this.#pending.delete(id);
       return Promise.reject(error);
     }
-    if (signal === undefined) return answered;
-    const onAbort = () => up.send(this.k, { op: "x", id });
-    signal.addEventListener("abort", onAbort, { once: true });
-    return answered.finally(() => signal.removeEventListener("abort", onAbort));
+    if (onAbort !== undefined) signal!.addEventListener("abort", onAbort);
+    return answered;
   }
 
   receive(m: AnyReply): void {

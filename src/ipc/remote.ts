@@ -120,16 +120,28 @@ export class RemoteEnd implements End {
     signal?: AbortSignal,
     accept?: (item: unknown) => Error | null,
   ): Promise<unknown> {
-    if (this.#buffer.length > 0) return this.#take(accept);
-    return this.#fill(wait, signal).then((got) => {
-      if (got) return this.#take(accept);
+    if (this.#buffer.length > 0) {
+      try {
+        return Promise.resolve(this.#take(accept));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    // Not `await`: each promise between the reply and the caller is a turn of
+    // microtasks on the path of every round trip.
+    if (this.#eof) return Promise.reject(eofError());
+    return this.#ask(wait, signal).then((reply) => {
+      if (this.#got(reply, wait, signal)) return this.#take(accept);
       throw eofError();
     });
   }
 
   poll(wait: Wait, signal?: AbortSignal): Promise<boolean> {
     if (this.#buffer.length > 0 || this.#eof) return Promise.resolve(true);
-    return this.#fill(wait, signal).then(() => true, (error) => {
+    return this.#ask(wait, signal).then((reply) => {
+      this.#got(reply, wait, signal);
+      return true;
+    }).catch((error) => {
       if (error instanceof Error && error.name === "EmptyError") return false;
       throw error;
     });
@@ -213,21 +225,33 @@ export class RemoteEnd implements End {
     this.#doneOut = 0;
   }
 
-  #take(accept: ((item: unknown) => Error | null) | undefined): Promise<unknown> {
+  /**
+   * Takes the first buffered item.
+   *
+   * @throws The error `accept` returns for it (the item stays).
+   */
+  #take(accept: ((item: unknown) => Error | null) | undefined): unknown {
     const error = accept?.(this.#buffer.peek());
-    if (error) return Promise.reject(error);
+    if (error) throw error;
     const item = handOut(this.#buffer.shift());
     this.#consumed++;
     this.#taken++;
     unacked.add(this);
     this.#schedule();
-    return Promise.resolve(item);
+    return item;
   }
 
-  /** Asks the owner for a batch; true when items came, false at EOF. */
-  async #fill(wait: Wait, signal?: AbortSignal): Promise<boolean> {
-    if (this.#eof) return false;
-    const reply = await this.#request({ op: "w", id: 0, n: this.#nextWindow(), wait }, signal);
+  /** Asks the owner for a batch. */
+  #ask(wait: Wait, signal?: AbortSignal): Promise<OwnerReply> {
+    return this.#request({ op: "w", id: 0, n: this.#nextWindow(), wait }, signal);
+  }
+
+  /**
+   * Buffers the batch `reply` brings: true when items came, false at EOF.
+   *
+   * @throws The failure the reply reports, or the signal's reason.
+   */
+  #got(reply: OwnerReply, wait: Wait, signal?: AbortSignal): boolean {
     if (reply.op === "i") {
       for (const item of fromWire(reply.items, reply.b)) this.#buffer.push(item);
       this.#lastBatch = reply.items.length;

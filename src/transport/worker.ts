@@ -15,6 +15,7 @@ import type {
 } from "../protocol.ts";
 import { Batcher, unbatch } from "./batch.ts";
 import { postOrder } from "./order.ts";
+import { fromPost, toPost } from "./post.ts";
 
 /** What a worker child posts: a thread id first, then numbered messages (see `order.ts`). */
 type Posted = (ChildMessage | BatchMessage<ChildMessage> | SkipMessage | ThreadMessage) & {
@@ -121,7 +122,7 @@ export class WorkerChannel implements Channel {
       // An empty transfer list still costs a WebIDL conversion per message.
       (message, transfer) =>
         transfer === undefined
-          ? worker.postMessage(message)
+          ? worker.postMessage(toPost(message))
           : worker.postMessage(message, transfer),
       queueMicrotask,
     );
@@ -132,8 +133,8 @@ export class WorkerChannel implements Channel {
     };
     const order = postOrder();
     worker.postMessage({ t: "order", counter: order.counter.buffer } as OrderMessage);
-    worker.onmessage = (event: MessageEvent<Posted>) => {
-      const message = event.data;
+    worker.onmessage = (event: MessageEvent<Posted | string>) => {
+      const message = fromPost(event.data);
       if (message.t === "thread") {
         this.#tid = message.tid;
         return;
