@@ -18,6 +18,7 @@
  */
 
 import { ProtocolError } from "./errors.ts";
+import { isJsonSafe, jsonWithTexts, markJsonSafe } from "./json.ts";
 
 /** The two functions of `node:v8` the codec uses. */
 export interface V8Serializer {
@@ -61,86 +62,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * True when `JSON.parse(JSON.stringify(value))` rebuilds a structured clone of
- * `value`: only plain objects, dense arrays, strings, booleans, `null` and
- * finite numbers other than `-0`, and no object reached twice.
- */
-export function isJsonSafe(value: unknown): boolean {
-  left = Infinity;
-  return jsonSafe(value, new Set(), 0);
-}
-
-/**
- * `isJsonSafe(value)` for a value of at most `most` objects and arrays;
- * false for a larger one without walking the rest.
- */
-export function isSmallJsonSafe(value: unknown, most: number): boolean {
-  left = most;
-  return jsonSafe(value, new Set(), 0);
-}
-
-/** How many more objects the current walk may look at. */
-let left = Infinity;
-
-/**
- * Values known to pass `isJsonSafe`, each a tree no other value shares: a
- * queue item's copy that was checked as it was made (see `ipc/snapshot.ts`),
- * or one decoded from JSON. Sending them again skips the walk.
- */
-const known = new WeakSet<object>();
-/** Values recorded and not yet forgotten (or collected): while 0, `handOut` costs nothing. */
-let recorded = 0;
-
-/** Records that `value` (an object no other value shares) is JSON-safe. */
-export function markJsonSafe(value: object): void {
-  known.add(value);
-  recorded++;
-}
-
-/** Forgets that `item` was JSON-safe: it goes to user code, which may change it. */
-export function handOut<T>(item: T): T {
-  if (recorded > 0 && typeof item === "object" && item !== null && known.delete(item)) {
-    recorded--;
-  }
-  return item;
-}
-
-function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
-    case "object": {
-      if (value === null || (recorded > 0 && known.has(value))) return true;
-      if (depth > 100 || --left < 0 || seen.has(value)) return false;
-      seen.add(value);
-      if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-        for (let i = 0; i < value.length; i++) {
-          const item = value[i];
-          if (typeof item === "number") {
-            if (!Number.isFinite(item) || (item === 0 && 1 / item < 0)) return false;
-          } else if (typeof item !== "string" && !jsonSafe(item, seen, depth + 1)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      for (const key in value) {
-        if (!jsonSafe((value as Record<string, unknown>)[key], seen, depth + 1)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-/**
  * Encodes one message as a frame.
  *
  * @param v8 The serializer for values JSON cannot carry; `null` when it is not
@@ -150,8 +71,8 @@ function jsonSafe(value: unknown, seen: Set<object>, depth: number): boolean {
 export function encodeFrame(message: unknown, v8: V8Serializer | null): Uint8Array {
   let tag = TAG_JSON;
   let payload: Uint8Array;
-  if (isJsonSafe(message)) {
-    payload = encoder.encode(JSON.stringify(message));
+  if (isJsonSafe(message, true)) {
+    payload = encoder.encode(jsonWithTexts(message));
   } else {
     if (v8 === null) throw new Error("Encoding this message needs node:v8, which is not loaded");
     tag = TAG_V8;

@@ -13,7 +13,7 @@ import { registerShareable } from "./handles/share.ts";
 import { closedError } from "./ipc/errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, withClosing } from "./ipc/options.ts";
-import { Bytes, snapshot } from "./ipc/snapshot.ts";
+import { Bytes } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
 import { asBytes, notBytes } from "./connection/_bytes.ts";
 import { defineHandleType, once } from "./handles/revive.ts";
@@ -142,7 +142,7 @@ export class Connection<T = unknown> {
   send(message: T): Promise<void> {
     try {
       const end = this.#sending();
-      return Promise.resolve(end.put(snapshot(message, "The message", true), -1));
+      return Promise.resolve(end.put(end.snapshot(message, "The message"), -1));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -14,7 +14,6 @@ import { Broker } from "./ipc/broker.ts";
 import { closedError } from "./ipc/errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { waitFor, waitOf, type WaitOptions, withClosing } from "./ipc/options.ts";
-import { snapshot } from "./ipc/snapshot.ts";
 import { readableOf, writableOf } from "./ipc/streams.ts";
 import { describe } from "./_describe.ts";
 
@@ -149,7 +148,7 @@ export class Queue<T = unknown> {
     try {
       this.#open();
       const wait = waitOf(options);
-      const copy = snapshot(item, "The item put on the queue", true);
+      const copy = this.#end.snapshot(item, "The item put on the queue");
       return Promise.resolve(
         this.#end.put(copy, wait, withClosing(options?.signal, this.#closing.signal)),
       );

@@ -10,7 +10,6 @@ import { Broker } from "./ipc/broker.ts";
 import { closedError } from "./ipc/errors.ts";
 import { type End, LocalEnd } from "./ipc/end.ts";
 import { withClosing } from "./ipc/options.ts";
-import { snapshot } from "./ipc/snapshot.ts";
 import { defineHandleType, once } from "./handles/revive.ts";
 import { remoteEnd } from "./ipc/remote.ts";
 import type { HandleDescriptor } from "./protocol.ts";
@@ -64,7 +63,9 @@ export class SimpleQueue<T = unknown> {
   put(item: T): Promise<void> {
     try {
       if (this.#closing.signal.aborted) throw closedError("The queue");
-      return Promise.resolve(this.#end.put(snapshot(item, "The item put on the queue", true), -1));
+      return Promise.resolve(
+        this.#end.put(this.#end.snapshot(item, "The item put on the queue"), -1),
+      );
     } catch (error) {
       return Promise.reject(error);
     }

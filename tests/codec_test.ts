@@ -6,10 +6,9 @@ import {
   encodeFrame,
   FrameDecoder,
   FrameWriter,
-  isJsonSafe,
-  isSmallJsonSafe,
   needsV8,
 } from "../src/codec.ts";
+import { isJsonSafe, isSmallJsonSafe, JsonText } from "../src/json.ts";
 import { ProtocolError } from "../src/errors.ts";
 import { deepEqual, equal, ok, throws } from "./_assert.ts";
 
@@ -85,6 +84,45 @@ Deno.test("values JSON would change reach a worker child and come back intact", 
   deepEqual(back, sent);
   ok(Object.is(back[1], -0));
   ok(Object.hasOwn(back[0] as object, "a"));
+});
+
+Deno.test("a frame writes each JsonText as the JSON it holds", () => {
+  const list = [{ i: 1, s: "a" }, { i: 2, s: "b" }];
+  const message = {
+    t: "h",
+    k: 3,
+    m: { op: "f", items: [new JsonText(JSON.stringify(list)), "plain", new JsonText("[]")] },
+  };
+  ok(isJsonSafe(message, true));
+  ok(!isJsonSafe(message));
+  deepEqual(roundTrip(message), [{ t: "h", k: 3, m: { op: "f", items: [list, "plain", []] } }]);
+});
+
+Deno.test("large items a subprocess child puts arrive as they were at put, shared objects still shared", async () => {
+  const q = new mp.Queue<unknown>();
+  const p = new mp.Process({
+    target: async (q: mp.Queue<unknown>) => {
+      const list = Array.from({ length: 200 }, (_, i) => ({ i, s: `item ${i}` }));
+      await q.put(list);
+      list[0].s = "changed after put";
+      const shared = { x: 1 };
+      await q.put(Array.from({ length: 100 }, () => shared));
+      await q.put(Array.from({ length: 100 }, (_, i) => ({ i, d: new Date(i) })));
+    },
+    args: [q],
+    backend: "subprocess",
+  });
+  p.start();
+  const list = await q.get({ timeout: 20_000 }) as { i: number; s: string }[];
+  const shared = await q.get({ timeout: 20_000 }) as object[];
+  const dates = await q.get({ timeout: 20_000 }) as { d: Date }[];
+  await p.join();
+  q.close();
+  equal(list.length, 200);
+  equal(list[0].s, "item 0");
+  equal(list[199].s, "item 199");
+  ok(shared.every((x) => x === shared[0]));
+  ok(dates[5].d instanceof Date);
 });
 
 Deno.test("frames round-trip JSON-safe and structured-clone values exactly", () => {

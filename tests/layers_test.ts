@@ -13,7 +13,7 @@ export const LAYERS: [string, RegExp[]][] = [
   ["foundation", [
     /^src\/(errors|_describe|_options|_config|_guard|_self_exec|_shareable|protocol|remote_error|serialize_error)\.ts$/,
   ]],
-  ["targets and wire", [/^src\/(target|resolve|clone|codec)\.ts$/]],
+  ["targets and wire", [/^src\/(target|resolve|clone|codec|json)\.ts$/]],
   ["transports", [/^src\/transport\//]],
   ["link layer", [/^src\/handles\//]],
   ["queue engine", [/^src\/ipc\//]],

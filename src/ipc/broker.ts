@@ -12,7 +12,7 @@ import { emptyError, eofError, fullError, joinTimeout } from "./errors.ts";
 import type { HolderRequest } from "../protocol.ts";
 import type { Link, LinkOwner } from "../handles/links.ts";
 import { serializeError } from "../serialize_error.ts";
-import { handOut } from "../codec.ts";
+import { handOut } from "../json.ts";
 import { Deque } from "./_deque.ts";
 import { BytesFlow } from "./_flow.ts";
 import {

@@ -10,12 +10,19 @@
 import type { LinkOwner } from "../handles/links.ts";
 import type { Broker, Wait } from "./broker.ts";
 import { bufferOf } from "./_recycle.ts";
-import { Bytes } from "./snapshot.ts";
+import { Bytes, snapshot } from "./snapshot.ts";
 
 /** One holder's access to a queue or pipe direction. */
 export interface End {
   /** What a link points at when this holder passes the handle to a child. */
   readonly owner: LinkOwner;
+  /**
+   * The copy of `value` that `put` takes: taken at once, so the caller may
+   * change `value` afterwards.
+   *
+   * @throws {DOMException} `DataCloneError` naming `what` when it cannot be cloned.
+   */
+  snapshot(value: unknown, what: string): unknown;
   /** Puts a snapshot; resolves (or returns) once it is handed to the transport. */
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void;
   /**
@@ -50,6 +57,10 @@ export class LocalEnd implements End {
 
   get owner(): LinkOwner {
     return this.broker;
+  }
+
+  snapshot(value: unknown, what: string): unknown {
+    return snapshot(value, what, true);
   }
 
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {

@@ -15,17 +15,17 @@
  */
 
 import { setImmediate } from "node:timers";
-import { HolderLink } from "../handles/holder.ts";
+import { HolderLink, upstream } from "../handles/holder.ts";
 import type { LinkOwner } from "../handles/links.ts";
 import { relayOf } from "../handles/relay.ts";
 import type { HolderRequest, OwnerReply } from "../protocol.ts";
 import { deserializeError } from "../remote_error.ts";
-import { handOut } from "../codec.ts";
+import { handOut } from "../json.ts";
 import { Deque } from "./_deque.ts";
 import type { Wait } from "./broker.ts";
 import { emptyError, eofError, fullError, joinTimeout } from "./errors.ts";
 import type { End } from "./end.ts";
-import { Bytes, fromWire, toWire } from "./snapshot.ts";
+import { Bytes, fromWire, snapshot, snapshotText, toWire } from "./snapshot.ts";
 
 const FLUSH_AT = 512;
 /** Bytes payloads leave once this many bytes are waiting (a frame stays small). */
@@ -86,6 +86,10 @@ export class RemoteEnd implements End {
   /** Passed on to a child of this one, the handle is relayed from here. */
   get owner(): LinkOwner {
     return relayOf(this.k);
+  }
+
+  snapshot(value: unknown, what: string): unknown {
+    return upstream().sharesMemory ? snapshot(value, what, true) : snapshotText(value, what);
   }
 
   put(item: unknown, wait: Wait, signal?: AbortSignal): Promise<void> | void {

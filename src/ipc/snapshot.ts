@@ -7,7 +7,7 @@
  */
 
 import { ADVICE, quickUncloneable } from "../clone.ts";
-import { markJsonSafe } from "../codec.ts";
+import { isJsonSafe, JsonText, markJsonSafe, objectsWalked } from "../json.ts";
 import { describe } from "../_describe.ts";
 
 /** A `sendBytes()` payload: its own copy of the bytes, moved rather than cloned where possible. */
@@ -62,6 +62,26 @@ export function snapshot(value: unknown, what: string, wire = false): unknown {
       "DataCloneError",
     );
   }
+}
+
+/** Values of at least this many objects are encoded at put by a holder on JSON frames. */
+const WORTH_TEXT = 64;
+
+/**
+ * `snapshot(value, what, true)` for a holder whose channel is JSON frames (a
+ * subprocess child's): a large JSON-safe value is encoded now, as the
+ * `JsonText` its frame will carry, instead of copied and encoded later.
+ *
+ * @throws {DOMException} `DataCloneError` naming `what` when it cannot be cloned.
+ */
+export function snapshotText(value: unknown, what: string): unknown {
+  if (
+    typeof value === "object" && value !== null && !(value instanceof Bytes) &&
+    isJsonSafe(value) && objectsWalked() >= WORTH_TEXT
+  ) {
+    return new JsonText(JSON.stringify(value));
+  }
+  return snapshot(value, what, true);
 }
 
 const FALLBACK = Symbol("fallback");

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { isSmallJsonSafe } from "../codec.ts";
+import { isSmallJsonSafe } from "../json.ts";
 
 /** Messages of more objects than this are cloned rather than sent as text. */
 const MOST_OBJECTS = 64;
