@@ -62,6 +62,18 @@ export function untrackChild(child: Process): void {
 }
 
 /**
+ * What Python does as a process ends: its daemon children are terminated and
+ * the others joined. The child runtime waits for it once a `Process` body
+ * has returned or thrown, so a grandchild the body did not join still runs
+ * to its end.
+ */
+export async function endChildren(): Promise<void> {
+  const children = activeChildren();
+  for (const child of children) if (child.daemon) child.terminate();
+  for (const child of children) await child.join();
+}
+
+/**
  * Whether the module whose `import.meta` is given is the program's main module
  * running in the program's own process: `import.meta.main`, but `false` in
  * the children a program made by `deno compile` starts as itself. Guard a

@@ -33,6 +33,32 @@ for (const backend of BACKENDS) {
     equal(q.isAlive(), false);
   });
 
+  test("a child's non-daemon grandchild it did not join runs to its end before the child exits; a daemon one does not hold it up", async () => {
+    const q = new mp.Queue<string>();
+    const p = new mp.Process({
+      target: async (q: mp.Queue<string>, mod: string, backend: mp.Backend) => {
+        const mp: typeof import("../mod.ts") = await import(mod);
+        const slow = async (q: mp.Queue<string>) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await q.put("grandchild done");
+        };
+        new mp.Process({ target: slow, args: [q], backend }).start();
+        const forever = () => new Promise(() => setInterval(() => {}, 1000));
+        new mp.Process({ target: forever, backend, daemon: true }).start();
+        await q.put("child returns");
+      },
+      args: [q, new URL("../mod.ts", import.meta.url).href, backend],
+      backend,
+    });
+    p.start();
+    equal(await q.get({ timeout: 20_000 }), "child returns");
+    await deadline(p.join(), 20_000, "join()");
+    equal(p.exitcode, 0);
+    // The grandchild's item is there by the time the child has exited.
+    equal(await q.get({ timeout: 0 }), "grandchild done");
+    q.close();
+  });
+
   test("Process runs a TaskRef target imported from its module", async () => {
     const p = await run({ target: T.exitWith, args: [7], backend });
     equal(p.exitcode, 7);

@@ -7,7 +7,7 @@
 
 import { ADVICE, quickUncloneable } from "../clone.ts";
 import { FrameTooLargeError } from "../codec.ts";
-import { currentProcess, enterChild } from "../context.ts";
+import { currentProcess, endChildren, enterChild } from "../context.ts";
 import type {
   CallMessage,
   ChildMessage,
@@ -197,6 +197,7 @@ export class ChildRuntime {
       reportUncaught(error);
       code = 1;
     }
+    await endChildren();
     this.#host.exit(code);
   }
 
