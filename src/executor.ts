@@ -22,6 +22,7 @@ import {
   deadlineOf,
 } from "./executor/_checks.ts";
 import { MapRun } from "./executor/_map.ts";
+import { zipItems } from "./executor/_zip.ts";
 import { WorkQueue } from "./executor/_queue.ts";
 import type { ExecutorMapOptions, ExecutorOptions, ShutdownOptions } from "./executor/options.ts";
 
@@ -141,19 +142,20 @@ export class ProcessPoolExecutor implements AsyncDisposable {
 
   /**
    * Runs `target(item)` for every item and yields the results in input order,
-   * each as soon as it and those before it are ready. The input is read at
-   * the call and the work starts then, as in Python; for endless inputs use
-   * `Pool.imap`. A failing item throws its error when the iteration reaches
-   * it. Ending the iteration early, an error or a timeout cancels the rest:
-   * queued chunks are dropped and running ones stopped (their workers are
-   * replaced), so nothing of the map runs on.
+   * each as soon as it and those before it are ready. Given several
+   * iterables, as in Python, `target` takes one argument from each, up to the
+   * shortest. The input is read at the call and the work starts then, as in
+   * Python; for endless inputs use `Pool.imap`. A failing item throws its
+   * error when the iteration reaches it. Ending the iteration early, an error
+   * or a timeout cancels the rest: queued chunks are dropped and running ones
+   * stopped (their workers are replaced), so nothing of the map runs on.
    *
-   * @param target A self-contained function or a `TaskRef` of one argument.
+   * @param target A self-contained function or a `TaskRef`, of one argument per iterable.
    * @param iterable The items: any `Iterable` or `AsyncIterable`.
    * @param options `timeout` (a deadline from this call, ms) and `chunksize`.
    * @returns An async iterator of the results.
    * @throws {StateError} After `shutdown()`.
-   * @throws {TypeError} When `target` or `iterable` has the wrong type.
+   * @throws {TypeError} When `target` or an iterable has the wrong type.
    * @throws {RangeError} When `timeout` or `chunksize` is out of range.
    *
    * @example
@@ -163,16 +165,59 @@ export class ProcessPoolExecutor implements AsyncDisposable {
    * const lengths: number[] = [];
    * for await (const n of ex.map((s: string) => s.length, ["a", "bb", "ccc"])) lengths.push(n);
    * console.log(lengths); // [1, 2, 3]
+   * const powers = await Array.fromAsync(ex.map(Math.pow, [2, 3, 4], [5, 2, 0]));
+   * console.log(powers); // [32, 9, 1]
    * ```
    */
   map<A, R>(
     target: Target<[A], R>,
     iterable: Items<A>,
-    options: ExecutorMapOptions = {},
+    options?: ExecutorMapOptions,
+  ): AsyncIterableIterator<R>;
+  /** `map()` over two iterables: `target(a, b)` for each pair, up to the shorter. */
+  map<A, B, R>(
+    target: Target<[A, B], R>,
+    a: Items<A>,
+    b: Items<B>,
+    options?: ExecutorMapOptions,
+  ): AsyncIterableIterator<R>;
+  /** `map()` over three iterables. */
+  map<A, B, C, R>(
+    target: Target<[A, B, C], R>,
+    a: Items<A>,
+    b: Items<B>,
+    c: Items<C>,
+    options?: ExecutorMapOptions,
+  ): AsyncIterableIterator<R>;
+  /** `map()` over four iterables. */
+  map<A, B, C, D, R>(
+    target: Target<[A, B, C, D], R>,
+    a: Items<A>,
+    b: Items<B>,
+    c: Items<C>,
+    d: Items<D>,
+    options?: ExecutorMapOptions,
+  ): AsyncIterableIterator<R>;
+  map<R>(
+    target: unknown,
+    ...rest: (Items<unknown> | ExecutorMapOptions | undefined)[]
   ): AsyncIterableIterator<R> {
     this.#assertOpen("map");
     checkTarget(target);
-    checkIterable("iterable", iterable);
+    // The options come last: an object that is not iterable (or nothing).
+    const last = rest.at(-1);
+    const hasOptions = rest.length > 1 && (last === undefined || (
+      typeof last === "object" && last !== null && !(Symbol.iterator in last) &&
+      !(Symbol.asyncIterator in last)
+    ));
+    const iterables = (hasOptions ? rest.slice(0, -1) : rest) as Items<unknown>[];
+    const options = (hasOptions ? last ?? {} : {}) as ExecutorMapOptions;
+    if (iterables.length === 0) {
+      throw new TypeError("ProcessPoolExecutor.map() needs at least one iterable, got none");
+    }
+    iterables.forEach((it, i) =>
+      checkIterable(iterables.length > 1 ? `iterables[${i}]` : "iterable", it)
+    );
     checkObject("options", options);
     checkKnownKeys(
       "ProcessPoolExecutor.map()",
@@ -185,11 +230,13 @@ export class ProcessPoolExecutor implements AsyncDisposable {
     const { chunksize = 1, timeout } = options;
     checkPositiveInteger("chunksize", chunksize);
     const deadline = deadlineOf(timeout);
-    return new MapRun<A, R>({
+    const star = iterables.length > 1;
+    return new MapRun<unknown, R>({
       pool: this.#pool,
       queue: this.#queue,
-      target,
-      input: iterable,
+      target: target as Target<never[], R>,
+      input: star ? zipItems(iterables) : iterables[0],
+      star,
       chunksize,
       timeout,
       deadline,

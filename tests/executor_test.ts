@@ -70,6 +70,31 @@ for (const backend of BACKENDS) {
     };
   });
 
+  test("ProcessPoolExecutor.map() over several iterables takes one argument from each, up to the shortest", async (ex) => {
+    const powers: number[] = await Array.fromAsync(
+      ex.map((a: number, b: number) => a ** b, [2, 3, 4], [5, 2, 0]),
+    );
+    deepEqual(powers, [32, 9, 1]);
+    async function* letters() {
+      yield* ["a", "b", "c", "d"];
+    }
+    const joined = await Array.fromAsync(
+      ex.map(
+        (n: number, s: string, flag: boolean) => `${n}${s}${flag}`,
+        [1, 2, 3, 4, 5],
+        letters(),
+        [true, false, true],
+        { chunksize: 2, timeout: 20_000 },
+      ),
+    );
+    deepEqual(joined, ["1atrue", "2bfalse", "3ctrue"]);
+    // Type-level only: never called.
+    const _wrongArgs = () => {
+      // @ts-expect-error: the second iterable must give numbers
+      ex.map((a: number, b: number) => a + b, [1], ["x"]);
+    };
+  });
+
   test("ProcessPoolExecutor.submit() rejects with the task's error; the executor keeps working", async (ex) => {
     await rejects(
       ex.submit(T.failWithCause, "boom"),
@@ -345,6 +370,14 @@ Deno.test("ProcessPoolExecutor and asCompleted reject bad arguments with precise
     throws(
       () => ex.map(T.echo, 5 as never),
       type("Expected `iterable` to be an Iterable or AsyncIterable, got 5"),
+    );
+    throws(
+      () => ex.map(T.add, [1], 5 as never, {}),
+      type("Expected `iterables[1]` to be an Iterable or AsyncIterable, got 5"),
+    );
+    throws(
+      () => (ex.map as (t: unknown) => unknown)(T.echo),
+      type("ProcessPoolExecutor.map() needs at least one iterable, got none"),
     );
     await rejects(
       ex.shutdown({ wait: "yes" as never }),

@@ -24,7 +24,7 @@ export function checkObject(name: string, value: unknown): void {
     throw new TypeError(
       `Expected \`${name}\` to be an object, got ${
         describe(value)
-      }: to map over several iterables, zip them into argument lists and use a Pool's starmap()`,
+      }: pass each iterable as its own argument, the options last`,
     );
   }
   if (typeof value !== "object" || value === null) {

@@ -17,8 +17,10 @@ import type { Feed, Unit, WorkQueue } from "./_queue.ts";
 export interface MapSpec<A> {
   pool: Pool;
   queue: WorkQueue;
-  target: Target<[A], unknown>;
+  target: Target<never[], unknown>;
   input: Items<A>;
+  /** Each item is an argument list (a map over several iterables). */
+  star: boolean;
   chunksize: number;
   /** The caller's `timeout`, for the message; `deadline` is what counts. */
   timeout: number | undefined;
@@ -187,12 +189,17 @@ export class MapRun<A, R> implements AsyncIterableIterator<R> {
     const unit: Unit = {
       skip: () => this.#closed,
       run: async () => {
+        const { pool, target, star } = this.#spec;
+        const options = { chunksize: items.length, signal: this.#abort.signal };
         try {
-          const results = this.#spec.pool.imap(this.#spec.target, items, {
-            chunksize: items.length,
-            signal: this.#abort.signal,
-          });
-          for await (const value of results) chunk.values.push(value as R);
+          if (star) {
+            // As in Python, a chunk that fails fails whole.
+            const args = items as unknown as unknown[][];
+            chunk.values = await pool.starmap(target as Target<unknown[], R>, args, options);
+          } else {
+            const results = pool.imap(target as Target<[A], R>, items, options);
+            for await (const value of results) chunk.values.push(value);
+          }
         } catch (error) {
           chunk.error = { reason: renumber(error, start) };
         }
