@@ -165,7 +165,7 @@ export class ProcessPoolExecutor implements AsyncDisposable {
    * const lengths: number[] = [];
    * for await (const n of ex.map((s: string) => s.length, ["a", "bb", "ccc"])) lengths.push(n);
    * console.log(lengths); // [1, 2, 3]
-   * const powers = await Array.fromAsync(ex.map(Math.pow, [2, 3, 4], [5, 2, 0]));
+   * const powers = await Array.fromAsync(ex.map((a: number, b: number) => a ** b, [2, 3, 4], [5, 2, 0]));
    * console.log(powers); // [32, 9, 1]
    * ```
    */
