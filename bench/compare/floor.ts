@@ -12,7 +12,8 @@ import { interleaved, python } from "./_rounds.ts";
 const ROUNDS = Number(Deno.args[0] ?? 7);
 const N = 3000;
 
-const path = `${Deno.makeTempDirSync()}/echo.sock`;
+const dir = Deno.makeTempDirSync();
+const path = `${dir}/echo.sock`;
 const listener = Deno.listen({ transport: "unix", path });
 const child = new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", fileURLToPath(new URL("../fixtures/echo_unix.ts", import.meta.url)), path],
@@ -44,7 +45,7 @@ const m = await interleaved({
 conn.close();
 listener.close();
 await child.status;
-Deno.removeSync(path);
+Deno.removeSync(dir, { recursive: true });
 console.log(`Medians of ${ROUNDS} interleaved rounds, µs per round trip:\n`);
 console.log("| Deno ⇄ Deno Unix socket, raw | Python Pipe | socket / Python |\n|---|---|---|");
 console.log(
