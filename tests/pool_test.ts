@@ -160,7 +160,48 @@ for (const backend of POOL_BACKENDS) {
       /three/,
     );
     deepEqual(got, [0, 1, 2]);
+    // As Python's imap iterator: the failed item threw in its place, the rest still come.
+    deepEqual(await it.next(), { value: 4, done: false });
+    equal((await it.next()).done, true);
     equal(await pool.apply(T.add, [1, 1]), 2, "the pool is still usable");
+  });
+
+  test("imap() and imapUnordered() throw a failed item's error in its place and go on, chunks and all", async (pool) => {
+    /** Every step of `it`: a value, or the message of what it threw. */
+    const steps = async (it: AsyncIterator<number>) => {
+      const out: (number | string)[] = [];
+      for (;;) {
+        try {
+          const step = await it.next();
+          if (step.done) return out;
+          out.push(step.value);
+        } catch (error) {
+          out.push((error as Error).message);
+        }
+      }
+    };
+    const failOdd = (x: number) => {
+      if (x === 3 || x === 7) throw new Error(`bad ${x}`);
+      return x;
+    };
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    deepEqual(
+      await steps(pool.imap(failOdd, items, { chunksize: 5 })),
+      [0, 1, 2, "bad 3", 4, 5, 6, "bad 7", 8, 9],
+    );
+    const unordered = await steps(pool.imapUnordered(failOdd, items, { chunksize: 4 }));
+    deepEqual(unordered.map(String).sort(), [
+      "0",
+      "1",
+      "2",
+      "4",
+      "5",
+      "6",
+      "8",
+      "9",
+      "bad 3",
+      "bad 7",
+    ]);
   });
 
   test("values JSON cannot carry cross as exact structured clones", async (pool) => {

@@ -12,7 +12,7 @@ import type { TargetSpec } from "../protocol.ts";
 import { ChunkSizer } from "./chunker.ts";
 import { Input } from "./input.ts";
 import type { Progress } from "./options.ts";
-import { AsCompleted, Collected, InOrder, NOTHING, type Results } from "./results.ts";
+import { AsCompleted, Collected, Failed, InOrder, NOTHING, type Results } from "./results.ts";
 
 /** How a job hands its results to the caller. */
 export type Delivery = "collect" | "ordered" | "unordered";
@@ -26,8 +26,9 @@ export interface Chunk {
   readonly size: number;
   /**
    * The items. A child slot empties this once they are sent, unless the
-   * chunk may have to run again (it has a timeout): a slow consumer leaves
-   * many chunks in flight, and none should keep its input alive.
+   * chunk may have to run again (it has a timeout, or its results stream to
+   * an iterator, which goes on past a failed item): a `map` of a large
+   * input puts many chunks in flight, and none should keep its input alive.
    */
   items: unknown[];
   /** How many leading items have completed (streamed back one by one). */
@@ -165,14 +166,32 @@ export class Job {
 
   /**
    * Item `index` (within the chunk) failed; `results` are the items before
-   * it not already streamed. The chunk's later items were skipped.
+   * it not already streamed. The chunk's later items were skipped: they run
+   * again, first in line, where the call still wants them (`imap`).
    */
   chunkFailed(chunk: Chunk, index: number, error: unknown, results: ArrayLike<unknown>): void {
     for (let i = 0; i < results.length; i++) this.#record(chunk.start + chunk.done++, results[i]);
     chunk.done = index;
-    this.#recordError(chunk.start + chunk.done++, error);
-    this.#inFlight -= chunk.size - chunk.done;
+    const failed = chunk.start + chunk.done++;
+    this.#recordError(failed, error);
+    this.#requeue(chunk.items.slice(chunk.done), failed + 1);
     this.#settle();
+  }
+
+  /** Items `start`… of a chunk that did not run: queued again first, if still wanted. */
+  #requeue(rest: unknown[], start: number): void {
+    this.#inFlight -= rest.length;
+    if (rest.length === 0 || this.#finished || !this.#results.wants(start)) return;
+    this.#ready.unshift({
+      job: this,
+      start,
+      size: rest.length,
+      items: rest,
+      done: 0,
+      startedAt: 0,
+    });
+    this.#readyItems += rest.length;
+    this.#host.jobReady(this);
   }
 
   /**
@@ -192,19 +211,7 @@ export class Job {
           : `Task ${index} ran longer than its ${timeout} ms timeout; its worker was replaced, but its thread is running synchronous code, which Deno cannot interrupt: it keeps a CPU busy until that code yields or the program ends. Use backend: "subprocess" for tasks that may never yield`,
       ),
     );
-    this.#inFlight -= rest.length;
-    if (rest.length > 0 && !this.#finished && this.#results.wants(index + 1)) {
-      this.#ready.unshift({
-        job: this,
-        start: index + 1,
-        size: rest.length,
-        items: rest,
-        done: 0,
-        startedAt: 0,
-      });
-      this.#readyItems += rest.length;
-      this.#host.jobReady(this);
-    }
+    this.#requeue(rest, index + 1);
     this.#settle();
   }
 
@@ -258,6 +265,10 @@ export class Job {
       this.#close();
       throw error;
     }
+    if (value instanceof Failed) {
+      this.#pump();
+      throw value.error;
+    }
     if (value !== NOTHING) {
       this.#pump();
       return { value, done: false };
@@ -299,9 +310,10 @@ export class Job {
     this.#react(index, error);
   }
 
-  /** Applies the delivery's answer to an error at `index`. */
-  #react(index: number, error: unknown): void {
-    switch (this.#results.error(index, error)) {
+  /** Applies the delivery's answer to an error at `index` (of an item, or of the input). */
+  #react(index: number, error: unknown, input = false): void {
+    const results = this.#results;
+    switch (input ? results.inputError(index, error) : results.error(index, error)) {
       case "fail":
         return this.#fail(error);
       case "cut":
@@ -396,7 +408,7 @@ export class Job {
 
   /** The input itself threw: the call fails at that point of the input. */
   #inputFailed(error: unknown): void {
-    if (!this.#finished) this.#react(this.#input.pulled, error);
+    if (!this.#finished) this.#react(this.#input.pulled, error, true);
   }
 
   /** Pulls input into chunks while the job wants more. */

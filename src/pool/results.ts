@@ -10,14 +10,27 @@
 /** `take()` found nothing to hand out yet. */
 export const NOTHING: unique symbol = Symbol("nothing");
 
-/** What a call must do after one of its items failed. */
+/**
+ * A failed item's place among the results: `take()` hands it out like a
+ * value and the iterator throws its error there, then goes on with the next
+ * item, as Python's `imap` iterator does. Failures are few, so the wrapper
+ * costs nothing a steady stream of values would pay.
+ */
+export class Failed {
+  /** @param error What the item threw (or why it did not run). */
+  constructor(readonly error: unknown) {}
+}
+
+/** What a call must do after one of its items, or its input, failed. */
 export type OnError =
   /** Reject the whole call now (`map`). */
   | "fail"
-  /** Nothing past this item is wanted; earlier ones still are (`imap`). */
+  /** Nothing past this point of the input is wanted; earlier items still are (`imap`). */
   | "cut"
   /** Let the outstanding work finish and hand it out first (`imapUnordered`). */
-  | "hold";
+  | "hold"
+  /** Go on: the failure is handed out in its place (an item of `imap`/`imapUnordered`). */
+  | "continue";
 
 /** One call's results. */
 export interface Results {
@@ -29,11 +42,13 @@ export interface Results {
   value(index: number, value: unknown): void;
   /** Item `index` failed with `error`. */
   error(index: number, error: unknown): OnError;
+  /** The input threw `error` where item `index` would have been: nothing more can be read. */
+  inputError(index: number, error: unknown): OnError;
   /**
-   * The next value to hand out, or {@linkcode NOTHING}.
+   * The next value (or {@linkcode Failed} item) to hand out, or {@linkcode NOTHING}.
    *
    * @param settled Whether every outstanding item has completed.
-   * @throws The error the caller must see at this point.
+   * @throws The error that ends the results at this point.
    */
   take(settled: boolean): unknown;
 }
@@ -63,12 +78,16 @@ export class Collected implements Results {
     return "fail";
   }
 
+  inputError(): OnError {
+    return "fail";
+  }
+
   take(): unknown {
     return NOTHING;
   }
 }
 
-/** Results handed out in input order; an error ends them at its position. */
+/** Results handed out in input order; an input error ends them at its position. */
 export class InOrder implements Results {
   #values = new Map<number, unknown>();
   #next = 0;
@@ -88,6 +107,11 @@ export class InOrder implements Results {
   }
 
   error(index: number, error: unknown): OnError {
+    if (index < this.#cutoff) this.#values.set(index, new Failed(error));
+    return "continue";
+  }
+
+  inputError(index: number, error: unknown): OnError {
     if (index < this.#cutoff) {
       this.#cutoff = index;
       this.#error = error;
@@ -113,7 +137,8 @@ export class InOrder implements Results {
 }
 
 /**
- * Results handed out as they complete; an error waits for the rest. They
+ * Results handed out as they complete, a failed item too; an input error
+ * waits for the rest. They
  * wait in a ring that only grows, so a steady stream reuses one array.
  */
 export class AsCompleted implements Results {
@@ -142,6 +167,11 @@ export class AsCompleted implements Results {
   }
 
   error(_index: number, error: unknown): OnError {
+    this.value(_index, new Failed(error));
+    return "continue";
+  }
+
+  inputError(_index: number, error: unknown): OnError {
     this.#held ??= { error };
     return "hold";
   }

@@ -161,7 +161,9 @@ class ChildSlot implements Slot {
     if (known === undefined) message.target = target;
     this.#channel.send(message, transfer);
     if (known === undefined) this.#targets.set(key, fn);
-    if (timeout === undefined) chunk.items = SENT;
+    // A chunk may run again after a timeout, or (its items after one that
+    // failed) in an imap, which goes on past a failed item.
+    if (timeout === undefined && chunk.job.spec.delivery === "collect") chunk.items = SENT;
     this.chunk = chunk;
     this.state = "busy";
     this.#arm();
