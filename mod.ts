@@ -55,6 +55,7 @@ export type {
   PoolOptions,
   Progress,
   ResultCallbacks,
+  ResultIterator,
 } from "./src/pool/options.ts";
 export type { PoolStats } from "./src/pool/scheduler.ts";
 export type { Backend } from "./src/spawn.ts";

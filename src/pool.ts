@@ -24,6 +24,7 @@ import {
   type PoolBackend,
   type PoolOptions,
   type ResultCallbacks,
+  type ResultIterator,
 } from "./pool/options.ts";
 import { type PoolStats, Scheduler } from "./pool/scheduler.ts";
 import { backendOf } from "./backend.ts";
@@ -209,12 +210,13 @@ export class Pool implements AsyncDisposable {
    * Lazily yields `target(item)` for every item, in input order. Input is
    * pulled only as workers free up and the consumer keeps up, so an infinite
    * generator works and memory stays flat. Breaking out stops the input and
-   * the work in flight. A task error is thrown at its position.
+   * the work in flight. A failed item's error is thrown by the `next()` at
+   * its position, and the next `next()` goes on, as in Python.
    *
    * @param target A function or `TaskRef` of one argument.
    * @param iterable The items: any `Iterable` or `AsyncIterable`, infinite too.
    * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
-   * @returns An async iterator of the results.
+   * @returns An async iterator of the results; its `next(timeout)` may wait at most `timeout` ms.
    * @throws {StateError} When the pool is closed.
    * @throws {TypeError | RangeError} For a bad target, input or option.
    */
@@ -222,19 +224,18 @@ export class Pool implements AsyncDisposable {
     target: Target<[A], R>,
     iterable: Items<A>,
     options: MapOptions = {},
-  ): AsyncIterableIterator<R> {
+  ): ResultIterator<R> {
     return iterate(this.#job(target, iterable, false, "ordered", options));
   }
 
   /**
-   * Like {@linkcode Pool.imap}, yielding results as they complete. After a
-   * task error, the items already sent still complete and are yielded, then
-   * the error is thrown.
+   * Like {@linkcode Pool.imap}, yielding results as they complete; a failed
+   * item's error is thrown in its place, and the iteration goes on.
    *
    * @param target A function or `TaskRef` of one argument.
    * @param iterable The items.
    * @param options `chunksize`, `timeout` (per item), `signal`, `onProgress`.
-   * @returns An async iterator of the results, in completion order.
+   * @returns An async iterator of the results, in completion order; `next(timeout)` as `imap`'s.
    * @throws {StateError} When the pool is closed.
    * @throws {TypeError | RangeError} For a bad target, input or option.
    */
@@ -242,7 +243,7 @@ export class Pool implements AsyncDisposable {
     target: Target<[A], R>,
     iterable: Items<A>,
     options: MapOptions = {},
-  ): AsyncIterableIterator<R> {
+  ): ResultIterator<R> {
     return iterate(this.#job(target, iterable, false, "unordered", options));
   }
 

@@ -166,6 +166,22 @@ for (const backend of POOL_BACKENDS) {
     equal(await pool.apply(T.add, [1, 1]), 2, "the pool is still usable");
   });
 
+  test("imap().next(timeout) throws TimeoutError when nothing comes in time, and loses nothing", async (pool) => {
+    const later = (ms: number) => new Promise<number>((r) => setTimeout(() => r(ms), ms));
+    const it = pool.imap(later, [400, 1], { chunksize: 1 });
+    await rejects(it.next(20), mp.TimeoutError);
+    await rejects(it.next(-1), {
+      name: "RangeError",
+      message: "Expected `timeout` to be a non-negative number of milliseconds, got -1",
+    });
+    deepEqual(await it.next(20_000), { value: 400, done: false });
+    deepEqual(await it.next(20_000), { value: 1, done: false });
+    equal((await it.next(20_000)).done, true);
+    const un = pool.imapUnordered(later, [300]);
+    await rejects(un.next(0), mp.TimeoutError);
+    deepEqual(await un.next(), { value: 300, done: false });
+  });
+
   test("imap() and imapUnordered() throw a failed item's error in its place and go on, chunks and all", async (pool) => {
     /** Every step of `it`: a value, or the message of what it threw. */
     const steps = async (it: AsyncIterator<number>) => {

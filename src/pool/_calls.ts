@@ -11,6 +11,7 @@ import type { TargetSpec } from "../protocol.ts";
 import { describe } from "../_describe.ts";
 import { toTargetSpec } from "../target.ts";
 import type { Job } from "./job.ts";
+import type { ResultIterator } from "./options.ts";
 
 // One spec per target object: a child is sent each target's text once.
 const specs = new WeakMap<object, TargetSpec>();
@@ -51,9 +52,20 @@ export function checkSendable(iterable: unknown, single: boolean): DOMException 
 }
 
 /** A job's results as an async iterator; `return()` stops the job. */
-export function iterate<R>(job: Job): AsyncIterableIterator<R> {
+export function iterate<R>(job: Job): ResultIterator<R> {
   return {
-    next: () => job.next() as Promise<IteratorResult<R>>,
+    next: (timeout?: number) => {
+      if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) {
+        return Promise.reject(
+          new RangeError(
+            `Expected \`timeout\` to be a non-negative number of milliseconds, got ${
+              describe(timeout)
+            }`,
+          ),
+        );
+      }
+      return job.next(timeout) as Promise<IteratorResult<R>>;
+    },
     return: (value?: R) => {
       job.stop();
       return Promise.resolve({ value: value as R, done: true });

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { TaskTimeoutError } from "../errors.ts";
+import { TaskTimeoutError, TimeoutError } from "../errors.ts";
 import type { TargetSpec } from "../protocol.ts";
 import { ChunkSizer } from "./chunker.ts";
 import { Input } from "./input.ts";
@@ -232,19 +232,45 @@ export class Job {
    * value already waiting is handed out without an async function's frame:
    * a consumer may call this millions of times.
    */
-  next(): Promise<IteratorResult<unknown>> {
+  next(timeout?: number): Promise<IteratorResult<unknown>> {
     try {
       const step = this.#step();
       if (step !== undefined) return Promise.resolve(step);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#wait();
+    return timeout === undefined ? this.#wait() : this.#waitUntil(timeout);
   }
 
   async #wait(): Promise<IteratorResult<unknown>> {
     for (;;) {
       await new Promise<void>((resolve) => (this.#waiter = resolve));
+      const step = this.#step();
+      if (step !== undefined) return step;
+    }
+  }
+
+  /** `#wait()` for at most `timeout` ms; a timeout takes nothing, so the next call gets it. */
+  async #waitUntil(timeout: number): Promise<IteratorResult<unknown>> {
+    const deadline = performance.now() + timeout;
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const woken = await new Promise<boolean>((resolve) => {
+        const waiter = () => resolve(true);
+        this.#waiter = waiter;
+        // Longer than setTimeout can count is as good as forever here.
+        const left = Math.min(Math.max(0, deadline - performance.now()), 2_147_483_647);
+        timer = setTimeout(() => {
+          if (this.#waiter === waiter) this.#waiter = null;
+          resolve(false);
+        }, left);
+      });
+      clearTimeout(timer);
+      if (!woken) {
+        throw new TimeoutError(
+          `No result came within ${timeout} ms; the call goes on: call next() again to wait for it`,
+        );
+      }
       const step = this.#step();
       if (step !== undefined) return step;
     }

@@ -119,6 +119,37 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
 export type Items<A> = Iterable<A> | AsyncIterable<A>;
 
 /**
+ * What `imap` and `imapUnordered` return: an async iterator of the results
+ * whose `next()` takes a timeout, as Python's `IMapIterator.next(timeout)`.
+ *
+ * @typeParam R The results.
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using pool = new mp.Pool(1);
+ * const it: mp.ResultIterator<number> = pool.imap(
+ *   (ms: number) => new Promise<number>((r) => setTimeout(() => r(ms), ms)),
+ *   [300],
+ * );
+ * await it.next(10).catch((e) => console.log(e.name)); // "TimeoutError"
+ * console.log((await it.next()).value); // 300
+ * ```
+ */
+export interface ResultIterator<R> extends AsyncIterableIterator<R> {
+  /**
+   * The next result.
+   *
+   * @param timeout How long to wait for it, in ms; without one, as long as it takes.
+   * @returns The next result, or `done` after the last.
+   * @throws {TimeoutError} When `timeout` passes first; nothing is lost, and
+   * the next call gets the result.
+   * @throws {RangeError} For a bad `timeout`.
+   * @throws The error of an item that failed, in its place; the next call goes on.
+   */
+  next(timeout?: number): Promise<IteratorResult<R>>;
+}
+
+/**
  * Progress of a call: `total` is `undefined` while the input's length is unknown.
  *
  * @example
