@@ -82,6 +82,15 @@ export {
   ProcessPoolExecutor,
   type ShutdownOptions,
 } from "./src/executor.ts";
+export {
+  ALL_COMPLETED,
+  type DoneAndNotDone,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type FuturesWaitOptions,
+  type ReturnWhen,
+  wait,
+} from "./src/executor/wait.ts";
 export { DictProxy, ListProxy, Manager, type ManagerKey } from "./src/manager.ts";
 export {
   Barrier,

@@ -388,3 +388,43 @@ Deno.test("ProcessPoolExecutor and asCompleted reject bad arguments with precise
     await deadline(ex.shutdown(), 15_000, "shutdown()");
   }
 });
+
+Deno.test("wait() returns done and pending promises as Python's concurrent.futures.wait", async () => {
+  const later = <T>(ms: number, value: T, fail = false) =>
+    new Promise<T>((resolve, reject) =>
+      setTimeout(() => (fail ? reject(new Error(String(value))) : resolve(value)), ms)
+    );
+  const settled = Promise.resolve("already");
+  const fast = later(10, "fast");
+  const failing = later(40, "boom", true);
+  const slow = later(400, "slow");
+  failing.catch(() => {});
+
+  const first = await mp.wait([settled, slow], { returnWhen: mp.FIRST_COMPLETED, timeout: 0 });
+  deepEqual([...first.done], [settled], "a promise settled before the call counts as done");
+  deepEqual([...first.notDone], [slow]);
+
+  const anyDone = await mp.wait([fast, slow], { returnWhen: mp.FIRST_COMPLETED });
+  ok(anyDone.done.has(fast) && anyDone.notDone.has(slow));
+
+  const firstError = await mp.wait([fast, failing, slow], { returnWhen: mp.FIRST_EXCEPTION });
+  ok(firstError.done.has(failing) && firstError.done.has(fast) && firstError.notDone.has(slow));
+
+  const timedOut = await mp.wait([slow, fast], { timeout: 50 });
+  ok(timedOut.notDone.has(slow), "a timeout returns what settled so far, without throwing");
+
+  const all = await mp.wait([slow, fast, failing, fast]);
+  equal(all.done.size, 3, "each promise counted once");
+  equal(all.notDone.size, 0);
+
+  await rejects(mp.wait([fast], { returnWhen: "FIRST" as never }), {
+    name: "TypeError",
+    message:
+      'Expected `returnWhen` to be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got "FIRST"',
+  });
+  await rejects(mp.wait([fast, 3 as never]), {
+    name: "TypeError",
+    message: "Expected item 1 of `futures` to be a promise, got 3",
+  });
+  await rejects(mp.wait([fast], { timeout: -5 }), { name: "RangeError" });
+});
