@@ -82,6 +82,7 @@ export {
   ProcessPoolExecutor,
   type ShutdownOptions,
 } from "./src/executor.ts";
+export { Future } from "./src/executor/future.ts";
 export {
   ALL_COMPLETED,
   type DoneAndNotDone,

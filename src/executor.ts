@@ -23,6 +23,7 @@ import {
 } from "./executor/_checks.ts";
 import { MapRun } from "./executor/_map.ts";
 import { zipItems } from "./executor/_zip.ts";
+import { cancelWith, Future } from "./executor/future.ts";
 import { WorkQueue } from "./executor/_queue.ts";
 import type { ExecutorMapOptions, ExecutorOptions, ShutdownOptions } from "./executor/options.ts";
 
@@ -98,14 +99,16 @@ export class ProcessPoolExecutor implements AsyncDisposable {
   }
 
   /**
-   * Schedules `target(...args)` and returns a promise of its result. It
-   * starts as soon as a worker is free.
+   * Schedules `target(...args)` and returns a {@linkcode Future} of its
+   * result (a `Promise` too). It starts as soon as a worker is free; until
+   * then `cancel()` on the future drops it.
    *
    * @param target A self-contained function or a `TaskRef`.
    * @param args Its arguments (structured-cloneable).
-   * @returns The result; rejects with the task's error, `WorkerCrashedError`
-   * if its worker died, a `DataCloneError` if an argument cannot be sent, or
-   * `CancelledError` if `shutdown({ cancelFutures: true })` came first.
+   * @returns The future result; it rejects with the task's error,
+   * `WorkerCrashedError` if its worker died, a `DataCloneError` if an
+   * argument cannot be sent, or `CancelledError` if `cancel()` or
+   * `shutdown({ cancelFutures: true })` came first.
    * @throws {StateError} After `shutdown()`.
    * @throws {TypeError} When `target` is not a function or a `TaskRef`.
    *
@@ -117,27 +120,23 @@ export class ProcessPoolExecutor implements AsyncDisposable {
    * console.log(sum); // 5
    * ```
    */
-  submit<A extends unknown[], R>(target: Target<A, R>, ...args: A): Promise<R> {
+  submit<A extends unknown[], R>(target: Target<A, R>, ...args: A): Future<R> {
     this.#assertOpen("submit");
     checkTarget(target);
-    const { promise, resolve, reject } = Promise.withResolvers<R>();
+    const future = new Future<R>();
     this.#queue.push({
-      skip: () => false,
+      skip: () => future.cancelled(),
       run: async () => {
+        if (!future.setRunningOrNotifyCancel()) return;
         try {
-          resolve(await this.#pool.apply(target, args));
+          future.setResult(await this.#pool.apply(target, args));
         } catch (error) {
-          reject(error);
+          future.setException(error);
         }
       },
-      cancel: (error) => {
-        // The caller asked for the cancellation: a future nobody awaits
-        // must not end the program as an unhandled rejection.
-        promise.catch(() => {});
-        reject(error);
-      },
+      cancel: (error) => future[cancelWith](error),
     });
-    return promise;
+    return future;
   }
 
   /**

@@ -95,6 +95,38 @@ for (const backend of BACKENDS) {
     };
   });
 
+  test("submit() returns a Future: running(), done(), cancel() before it starts, result(timeout), exception(), callbacks", async (ex) => {
+    const sleep = (ms: number) => new Promise<number>((r) => setTimeout(() => r(ms), ms));
+    const busy = [ex.submit(sleep, 600), ex.submit(sleep, 600)];
+    const queued = ex.submit(sleep, 1);
+    ok(queued instanceof mp.Future && queued instanceof Promise);
+    const seen: boolean[] = [];
+    queued.addDoneCallback((f) => seen.push(f.cancelled()));
+    await new Promise((r) => setTimeout(r, 100));
+    ok(busy[0].running() && !busy[0].done());
+    ok(!queued.running());
+    equal(busy[0].cancel(), false, "a running call cannot be cancelled");
+    equal(queued.cancel(), true);
+    equal(queued.cancel(), true, "cancelling again still says cancelled");
+    ok(queued.cancelled() && queued.done());
+    deepEqual(seen, [true]);
+    await rejects(queued, mp.CancelledError);
+    await rejects(queued.result(), mp.CancelledError);
+    await rejects(busy[1].result(10), mp.TimeoutError);
+    equal(await busy[1].result(20_000), 600);
+    equal(await busy[0], 600);
+    equal(await busy[0].exception(), null);
+    const failed = ex.submit(T.failWithCause, "nope");
+    const error = await failed.exception(20_000);
+    ok(error instanceof TypeError);
+    ok(failed.done() && !failed.cancelled());
+    await rejects(failed.result(), TypeError);
+    let late = false;
+    failed.addDoneCallback(() => (late = true));
+    ok(late, "a callback added after the end runs at once");
+    throws(() => new mp.Future((() => {}) as never), TypeError);
+  });
+
   test("ProcessPoolExecutor.submit() rejects with the task's error; the executor keeps working", async (ex) => {
     await rejects(
       ex.submit(T.failWithCause, "boom"),
