@@ -47,6 +47,7 @@ export type { ProcessInfo } from "./src/protocol.ts";
 export { Process, type ProcessOptions } from "./src/process.ts";
 export { Pool } from "./src/pool.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
+export { ThreadPool, type ThreadPoolOptions } from "./src/pool/thread_pool.ts";
 export type {
   CallOptions,
   Items,
@@ -81,6 +82,7 @@ export {
   type ExecutorOptions,
   ProcessPoolExecutor,
   type ShutdownOptions,
+  ThreadPoolExecutor,
 } from "./src/executor.ts";
 export { Future } from "./src/executor/future.ts";
 export {

@@ -71,10 +71,13 @@ export class ProcessPoolExecutor implements AsyncDisposable {
         `Expected \`options\` to be a number of workers or an object, got ${describe(options)}`,
       );
     }
+    // A ThreadPoolExecutor is this executor on the inline backend.
+    const threads = new.target !== ProcessPoolExecutor &&
+      Object.hasOwn(new.target, THREADS);
     checkKnownKeys(
-      "ProcessPoolExecutor",
+      threads ? "ThreadPoolExecutor" : "ProcessPoolExecutor",
       opts,
-      [
+      threads ? ["maxWorkers", "initializer", "initargs"] satisfies (keyof ExecutorOptions)[] : [
         "maxWorkers",
         "backend",
         "permissions",
@@ -83,9 +86,13 @@ export class ProcessPoolExecutor implements AsyncDisposable {
         "maxTasksPerChild",
       ] satisfies (keyof ExecutorOptions)[],
     );
-    const { maxWorkers = cpuCount(), backend = "worker", maxTasksPerChild } = opts;
+    const {
+      maxWorkers = threads ? Math.min(32, cpuCount() + 4) : cpuCount(),
+      maxTasksPerChild,
+    } = opts;
+    const backend = threads ? "inline" : opts.backend ?? "worker";
     checkPositiveInteger("maxWorkers", maxWorkers);
-    backendOf(backend, ["worker", "subprocess"]);
+    if (!threads) backendOf(backend, ["worker", "subprocess"]);
     if (maxTasksPerChild !== undefined) checkPositiveInteger("maxTasksPerChild", maxTasksPerChild);
     this.#pool = new Pool({
       processes: maxWorkers,
@@ -307,6 +314,44 @@ export class ProcessPoolExecutor implements AsyncDisposable {
         `ProcessPoolExecutor is shut down, so ${method}() takes no new work; create a new ProcessPoolExecutor`,
       );
     }
+  }
+}
+
+/** Marks the executor class whose instances run on the inline backend. */
+const THREADS = Symbol("threads");
+
+/**
+ * Python's `ThreadPoolExecutor`: a {@linkcode ProcessPoolExecutor} whose
+ * tasks run on this event loop (the `"inline"` backend), sharing memory,
+ * nothing cloned. Good for I/O-bound async work; CPU-bound work belongs in
+ * a `ProcessPoolExecutor`. A running task cannot be stopped (as a Python
+ * thread cannot): a `map` timeout fails the iteration and the task's result
+ * is ignored.
+ *
+ * @example
+ * ```ts
+ * import * as mp from "@mp/multiprocessing";
+ * await using ex = new mp.ThreadPoolExecutor(4);
+ * const pages = [1, 2, 3].map((n) => ex.submit(async (n: number) => `page ${n}`, n));
+ * console.log(await Promise.all(pages)); // ["page 1", "page 2", "page 3"]
+ * ```
+ */
+export class ThreadPoolExecutor extends ProcessPoolExecutor {
+  /** Marks this class for the executor's constructor. */
+  static readonly [THREADS] = true;
+
+  /**
+   * Starts the executor.
+   *
+   * @param options `maxWorkers` (default `min(32, cpuCount() + 4)`, as in
+   * Python), `initializer` and `initargs`, or just `maxWorkers`.
+   * @throws {RangeError} When `maxWorkers` is not a positive integer.
+   * @throws {TypeError} For an unknown option, or options of the wrong type.
+   */
+  constructor(
+    options: number | Pick<ExecutorOptions, "maxWorkers" | "initializer" | "initargs"> = {},
+  ) {
+    super(options);
   }
 }
 

@@ -460,3 +460,23 @@ Deno.test("wait() returns done and pending promises as Python's concurrent.futur
   });
   await rejects(mp.wait([fast], { timeout: -5 }), { name: "RangeError" });
 });
+
+Deno.test("ThreadPoolExecutor runs tasks on this event loop, sharing memory, with Futures and map", async () => {
+  await using ex = new mp.ThreadPoolExecutor(2);
+  ok(ex instanceof mp.ProcessPoolExecutor);
+  const shared = { calls: 0 };
+  const bump = async (n: number) => {
+    shared.calls++;
+    await new Promise((r) => setTimeout(r, 10));
+    return n * 2;
+  };
+  const f = ex.submit(bump, 21);
+  ok(f instanceof mp.Future);
+  equal(await f.result(10_000), 42);
+  deepEqual(await Array.fromAsync(ex.map(bump, [1, 2, 3])), [2, 4, 6]);
+  equal(shared.calls, 4, "the tasks ran here, on the caller's own object");
+  throws(() => new mp.ThreadPoolExecutor({ backend: "worker" } as never), {
+    name: "TypeError",
+    message: /Unknown option "backend" for ThreadPoolExecutor/,
+  });
+});

@@ -448,3 +448,23 @@ Deno.test("Pool takes a typed initializer; PoolOptions<[string]> checks initargs
   equal(await pool.apply(() => (globalThis as { seen?: string }).seen), "hello");
   equal(typed.initargs?.[0], "x");
 });
+
+Deno.test("ThreadPool is a Pool on this event loop: shared memory, every Pool method, no child options", async () => {
+  await using pool = new mp.ThreadPool(3);
+  ok(pool instanceof mp.Pool);
+  const seen: number[] = [];
+  const record = async (n: number) => {
+    seen.push(n);
+    await new Promise((r) => setTimeout(r, 5));
+    return n + 1;
+  };
+  deepEqual(await pool.map(record, [1, 2, 3]), [2, 3, 4]);
+  equal(await pool.apply(record, [10]), 11);
+  deepEqual(await Array.fromAsync(pool.imap(record, [4, 5])), [5, 6]);
+  deepEqual(seen.sort((a, b) => a - b), [1, 2, 3, 4, 5, 10]);
+  throws(() => new mp.ThreadPool({ backend: "worker" } as never), {
+    name: "TypeError",
+    message:
+      'A ThreadPool runs its tasks on this event loop, so it takes no `backend` (got "worker"): use mp.Pool for worker or subprocess children',
+  });
+});
