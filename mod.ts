@@ -45,6 +45,14 @@ export {
 export { activeChildren, cpuCount, currentProcess, isMain, parentProcess } from "./src/context.ts";
 export type { ProcessInfo } from "./src/protocol.ts";
 export { Process, type ProcessOptions } from "./src/process.ts";
+export {
+  getAllStartMethods,
+  getContext,
+  getStartMethod,
+  setStartMethod,
+  type StartContext,
+  type StartMethod,
+} from "./src/start_method.ts";
 export { Pool } from "./src/pool.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export { ThreadPool, type ThreadPoolOptions } from "./src/pool/thread_pool.ts";

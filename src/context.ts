@@ -12,12 +12,15 @@
 import { isSelfChild } from "./_self_exec.ts";
 import type { Process } from "./process.ts";
 import type { ProcessInfo } from "./protocol.ts";
+import type { Backend } from "./spawn.ts";
 
 interface ContextState {
   self: ProcessInfo;
   parent: ProcessInfo | null;
   nextChild: number;
   children: Set<Process>;
+  /** The backend a `Process`, `Pool` or executor uses when given none (see `setStartMethod`). */
+  backend?: Backend;
 }
 
 const KEY = Symbol.for("@mp/multiprocessing.context");
@@ -42,6 +45,21 @@ export function enterChild(self: ProcessInfo, parent: ProcessInfo): void {
   const s = state();
   s.self = { ...self, pid: Deno.pid };
   s.parent = parent;
+}
+
+/** The backend used when none is given: `"worker"` unless `setStartMethod()` chose another. */
+export function defaultBackend(): Backend {
+  return state().backend ?? "worker";
+}
+
+/** Whether `setStartMethod()` chose the default backend of this process. */
+export function defaultBackendSet(): boolean {
+  return state().backend !== undefined;
+}
+
+/** Sets (or, with `undefined`, forgets) the backend used when none is given. */
+export function setDefaultBackend(backend: Backend | undefined): void {
+  state().backend = backend;
 }
 
 /** The next child identity: `"1"`, `"2"`, ... in the main program; `"1:1"` in child `"1"`. */

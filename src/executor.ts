@@ -6,7 +6,7 @@
  */
 
 import { checkKnownKeys } from "./_options.ts";
-import { cpuCount } from "./context.ts";
+import { cpuCount, defaultBackend } from "./context.ts";
 import { CancelledError, StateError } from "./errors.ts";
 import { Pool } from "./pool.ts";
 import { checkPositiveInteger, type Items } from "./pool/options.ts";
@@ -72,8 +72,7 @@ export class ProcessPoolExecutor implements AsyncDisposable {
       );
     }
     // A ThreadPoolExecutor is this executor on the inline backend.
-    const threads = new.target !== ProcessPoolExecutor &&
-      Object.hasOwn(new.target, THREADS);
+    const threads = THREADS in new.target;
     checkKnownKeys(
       threads ? "ThreadPoolExecutor" : "ProcessPoolExecutor",
       opts,
@@ -90,7 +89,7 @@ export class ProcessPoolExecutor implements AsyncDisposable {
       maxWorkers = threads ? Math.min(32, cpuCount() + 4) : cpuCount(),
       maxTasksPerChild,
     } = opts;
-    const backend = threads ? "inline" : opts.backend ?? "worker";
+    const backend = threads ? "inline" : opts.backend ?? defaultBackend();
     checkPositiveInteger("maxWorkers", maxWorkers);
     if (!threads) backendOf(backend, ["worker", "subprocess"]);
     if (maxTasksPerChild !== undefined) checkPositiveInteger("maxTasksPerChild", maxTasksPerChild);

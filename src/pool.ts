@@ -8,7 +8,7 @@
 import { checkKnownKeys } from "./_options.ts";
 import { assertCloneable } from "./clone.ts";
 import { extractHandles } from "./handles/share.ts";
-import { cpuCount } from "./context.ts";
+import { cpuCount, defaultBackend } from "./context.ts";
 import { StateError } from "./errors.ts";
 import { AsyncResult } from "./pool/async_result.ts";
 import { checkInput, checkSendable, iterate, specOf } from "./pool/_calls.ts";
@@ -98,7 +98,7 @@ export class Pool implements AsyncDisposable {
       );
     }
     checkKnownKeys("Pool", opts, POOL_OPTIONS);
-    const { processes = cpuCount(), backend = "worker", initializer, initargs = [] } = opts;
+    const { processes = cpuCount(), backend = defaultBackend(), initializer, initargs = [] } = opts;
     checkPositiveInteger("processes", processes);
     const rules = backendOf(backend, ["worker", "subprocess", "inline"]);
     if (opts.maxtasksperchild !== undefined) {

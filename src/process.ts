@@ -8,7 +8,13 @@
 import { checkKnownKeys } from "./_options.ts";
 import { assertCloneable } from "./clone.ts";
 import { extractHandles, type Found, shareHandles } from "./handles/share.ts";
-import { currentProcess, nextChildIdent, trackChild, untrackChild } from "./context.ts";
+import {
+  currentProcess,
+  defaultBackend,
+  nextChildIdent,
+  trackChild,
+  untrackChild,
+} from "./context.ts";
 import { StateError } from "./errors.ts";
 import type { Permissions } from "./permissions.ts";
 import type { RunMessage, SubclassSpec, TargetSpec } from "./protocol.ts";
@@ -63,6 +69,7 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   /**
    * `"worker"` runs the child as a Web Worker in this process;
    * `"subprocess"` as its own `deno run` OS process.
+   * Unset, the backend `mp.setStartMethod()` chose, else `"worker"`.
    * @default {"worker"}
    */
   backend?: Backend;
@@ -175,7 +182,7 @@ export class Process<A extends unknown[] = unknown[]> {
       throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
     }
     checkKnownKeys("Process", options, PROCESS_OPTIONS);
-    const { target, args = [] as unknown as A, name, daemon, backend = "worker" } = options;
+    const { target, args = [] as unknown as A, name, daemon, backend = defaultBackend() } = options;
     this.#target = target === undefined ? null : toTargetSpec(target);
     if (!Array.isArray(args)) {
       throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}`);

@@ -25,6 +25,7 @@ export const LAYERS: [string, RegExp[]][] = [
   ["processes", [/^src\/(process|context)\.ts$/]],
   ["pool", [/^src\/pool(\.ts|\/)/]],
   ["executor", [/^src\/executor(\.ts|\/)/]],
+  ["start methods", [/^src\/start_method\.ts$/]],
   ["child runtime", [/^src\/child\//]],
 ];
 

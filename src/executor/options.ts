@@ -33,6 +33,7 @@ export interface ExecutorOptions {
   /**
    * `"worker"`: Web Workers in this process; `"subprocess"`: `deno run`
    * children.
+   * Unset, the backend `mp.setStartMethod()` chose, else `"worker"`.
    * @default {"worker"}
    */
   backend?: Backend;

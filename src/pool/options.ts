@@ -44,6 +44,7 @@ export interface PoolOptions<I extends unknown[] = unknown[]> {
    * children; `"inline"`: async functions on this event loop, at most
    * `processes` at a time (Python's `multiprocessing.dummy`, for I/O-bound
    * work).
+   * Unset, the backend `mp.setStartMethod()` chose, else `"worker"`.
    * @default {"worker"}
    */
   backend?: PoolBackend;
