@@ -149,11 +149,7 @@ export function getContext(method?: StartMethod): StartContext {
     backend,
     Process: class extends Process {
       constructor(options: ProcessOptions = {}) {
-        super(
-          typeof options === "object" && options !== null && options.backend === undefined
-            ? { ...options, backend }
-            : options,
-        );
+        super(withBackend(backend, options));
       }
     } as typeof Process,
     Pool: class extends Pool {
@@ -161,19 +157,34 @@ export function getContext(method?: StartMethod): StartContext {
         options: number | PoolOptions = {},
         more?: Omit<PoolOptions, "processes">,
       ) {
-        if (typeof options === "number") super(options, { backend, ...more });
-        else if (typeof options === "object" && options !== null && options.backend === undefined) {
-          super({ ...options, backend });
-        } else super(options, more);
+        super(...poolArgs(backend, options, more));
       }
     } as typeof Pool,
     ProcessPoolExecutor: class extends ProcessPoolExecutor {
       constructor(options: number | ExecutorOptions = {}) {
-        if (typeof options === "number") super({ maxWorkers: options, backend });
-        else if (typeof options === "object" && options !== null && options.backend === undefined) {
-          super({ ...options, backend });
-        } else super(options);
+        super(
+          typeof options === "number"
+            ? { maxWorkers: options, backend }
+            : withBackend(backend, options),
+        );
       }
     } as typeof ProcessPoolExecutor,
   };
+}
+
+/** `options` with `backend` when it names none (anything else is left for the constructor to refuse). */
+function withBackend<O extends { backend?: unknown }>(backend: Backend, options: O): O {
+  return typeof options === "object" && options !== null && options.backend === undefined
+    ? { ...options, backend }
+    : options;
+}
+
+/** A `Pool`'s arguments with `backend` where they name none. */
+function poolArgs(
+  backend: Backend,
+  options: number | PoolOptions,
+  more: Omit<PoolOptions, "processes"> | undefined,
+): [number | PoolOptions, Omit<PoolOptions, "processes">?] {
+  if (typeof options === "number") return [options, { backend, ...more }];
+  return more === undefined ? [withBackend(backend, options)] : [options, more];
 }
