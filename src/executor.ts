@@ -20,6 +20,7 @@ import {
   checkObject,
   checkTarget,
   deadlineOf,
+  promisesOf,
 } from "./executor/_checks.ts";
 import { MapRun } from "./executor/_map.ts";
 import { zipItems } from "./executor/_zip.ts";
@@ -393,12 +394,8 @@ export function asCompleted<P extends PromiseLike<unknown>>(
     timeout?: number;
   } = {},
 ): AsyncIterableIterator<P> {
-  if (typeof futures !== "object" || futures === null || !(Symbol.iterator in futures)) {
-    throw new TypeError(
-      `Expected \`futures\` to be an iterable of promises, got ${describe(futures)}`,
-    );
-  }
+  const unique = promisesOf(futures);
   checkObject("options", options);
   const deadline = deadlineOf(options.timeout);
-  return new Completions(futures, deadline, options.timeout);
+  return new Completions(unique, deadline, options.timeout);
 }

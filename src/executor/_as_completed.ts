@@ -6,7 +6,6 @@
  */
 
 import { TimeoutError } from "../errors.ts";
-import { describe } from "../_describe.ts";
 import { untilDeadline } from "./_checks.ts";
 
 const DONE: IteratorResult<never> = { value: undefined, done: true };
@@ -27,22 +26,11 @@ export class Completions<P extends PromiseLike<unknown>> implements AsyncIterabl
   #changed = Promise.withResolvers<void>();
 
   /**
-   * @param futures The promises, each counted once.
+   * @param unique The promises, each once (see `promisesOf`).
    * @param deadline When a promise still pending fails the iteration.
    * @param timeout The caller's `timeout`, for the message.
    */
-  constructor(futures: Iterable<P>, deadline: number, timeout: number | undefined) {
-    const unique = new Set<P>();
-    let index = 0;
-    for (const future of futures) {
-      if (typeof (future as PromiseLike<unknown> | null)?.then !== "function") {
-        throw new TypeError(
-          `Expected item ${index} of \`futures\` to be a promise, got ${describe(future)}`,
-        );
-      }
-      unique.add(future);
-      index++;
-    }
+  constructor(unique: Set<P>, deadline: number, timeout: number | undefined) {
     this.#left = this.#total = unique.size;
     this.#deadline = deadline;
     this.#timeout = timeout;

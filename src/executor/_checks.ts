@@ -32,6 +32,31 @@ export function checkObject(name: string, value: unknown): void {
   }
 }
 
+/**
+ * The distinct promises of `futures`, in order.
+ *
+ * @throws {TypeError} Unless `futures` is an iterable of promises.
+ */
+export function promisesOf<P extends PromiseLike<unknown>>(futures: Iterable<P>): Set<P> {
+  if (typeof futures !== "object" || futures === null || !(Symbol.iterator in futures)) {
+    throw new TypeError(
+      `Expected \`futures\` to be an iterable of promises, got ${describe(futures)}`,
+    );
+  }
+  const unique = new Set<P>();
+  let index = 0;
+  for (const future of futures) {
+    if (typeof (future as PromiseLike<unknown> | null)?.then !== "function") {
+      throw new TypeError(
+        `Expected item ${index} of \`futures\` to be a promise, got ${describe(future)}`,
+      );
+    }
+    unique.add(future);
+    index++;
+  }
+  return unique;
+}
+
 /** @throws {TypeError} Unless `value` is a boolean. */
 export function checkBoolean(name: string, value: unknown): void {
   if (typeof value !== "boolean") {

@@ -8,7 +8,7 @@
 
 import { checkKnownKeys } from "../_options.ts";
 import { describe } from "../_describe.ts";
-import { checkObject, deadlineOf, untilDeadline } from "./_checks.ts";
+import { checkObject, deadlineOf, promisesOf, untilDeadline } from "./_checks.ts";
 
 /** `wait()` returns as soon as any promise settles. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -72,11 +72,7 @@ export async function wait<P extends PromiseLike<unknown>>(
   futures: Iterable<P>,
   options: FuturesWaitOptions = {},
 ): Promise<DoneAndNotDone<P>> {
-  if (typeof futures !== "object" || futures === null || !(Symbol.iterator in futures)) {
-    throw new TypeError(
-      `Expected \`futures\` to be an iterable of promises, got ${describe(futures)}`,
-    );
-  }
+  const notDone = promisesOf(futures);
   checkObject("options", options);
   checkKnownKeys(
     "wait()",
@@ -92,17 +88,6 @@ export async function wait<P extends PromiseLike<unknown>>(
     );
   }
   const deadline = deadlineOf(options.timeout);
-  const notDone = new Set<P>();
-  let index = 0;
-  for (const future of futures) {
-    if (typeof (future as PromiseLike<unknown> | null)?.then !== "function") {
-      throw new TypeError(
-        `Expected item ${index} of \`futures\` to be a promise, got ${describe(future)}`,
-      );
-    }
-    notDone.add(future);
-    index++;
-  }
   const done = new Set<P>();
   const met = Promise.withResolvers<void>();
   let rejected = false;
